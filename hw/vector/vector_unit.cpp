@@ -1,0 +1,59 @@
+#include "hw/vector/vector_unit.h"
+
+#include "models/energy/tech.h"
+
+namespace qasim::hw {
+
+const sim::FieldTable<VectorUnitConfig>& VectorUnitConfig::fields() {
+    using C = VectorUnitConfig;
+    static const auto t = sim::FieldTable<C>()
+                              .u64("lanes", &C::lanes, "lanes", "element operations per cycle", 1, 1 << 20)
+                              .u64("buffer_kb", &C::buffer_kb, "KiB", "local buffer", 1, 1 << 24)
+                              .u64("sram_width_bits", &C::sram_width_bits, "bits", "buffer access width", 8, 8192)
+                              .text("lane_format", &C::lane_format, "lane datapath format (fp16, fp32, int8, ...)");
+    return t;
+}
+
+void VectorUnitConfig::validate(const std::string& path, sim::Errors& errs) const {
+    try {
+        models::parse_format(lane_format);
+    } catch (const models::FormatError& e) {
+        errs.add(path + ".lane_format", e.what());
+    }
+}
+
+VectorUnit::VectorUnit(sc_core::sc_module_name name, const VectorUnitConfig& cfg, const sim::BuildContext& ctx)
+    : UnitBase(name, ctx), m_cfg(cfg), m_lane(models::parse_format(cfg.lane_format)) {
+    m_params.lanes = cfg.lanes;
+    m_params.buffer_bytes = cfg.buffer_kb * 1024;
+}
+
+std::string VectorUnit::check(const models::Op& op) const {
+    if (models::is_matmul(op.kind))
+        return std::string("a vector unit does not run matmul ops (") + models::to_string(op.kind) + ")";
+    if (op.elems == 0) return "elems must be >= 1";
+    return "";
+}
+
+models::TilePlan VectorUnit::plan(const models::Op& op) const { return models::vector_plan(op, m_params); }
+
+void VectorUnit::cost_table(const models::Tech& tech, models::CostTable& out) const {
+    namespace E = models::energy;
+    namespace A = models::area;
+    const uint64_t buf = m_params.buffer_bytes;
+    const uint32_t w = static_cast<uint32_t>(m_cfg.sram_width_bits);
+    // One element operation ≈ one fused multiply-add in the lane format (upper bound: adds and
+    // compares cost less, exp/div are multi-op sequences already counted as several ops).
+    out.pj_per_action["vec_op"] = E::mac_pj(tech, m_lane, m_lane, m_lane.bits);
+    out.pj_per_action["vec_buffer_read_bits"] = E::sram_read_pj_per_bit(tech, buf, w);
+    out.pj_per_action["vec_buffer_write_bits"] = E::sram_write_pj_per_bit(tech, buf, w);
+    out.area_mm2["lanes"] = static_cast<double>(m_cfg.lanes) *
+                            (A::mac_um2(tech, m_lane, m_lane, m_lane.bits) + 3.0 * m_lane.bits * A::regfile_um2_per_bit(tech)) * 1e-6;
+    out.area_mm2["buffer"] = A::sram_mm2(tech, buf, w);
+    out.leakage_mw = E::leakage_mw(tech, out.total_area_mm2());
+}
+
+static const bool kReg = sim::Registry::add<VectorUnit, VectorUnitConfig>(
+    sim::Role::unit, "vector_unit", "Vector unit: lanes x element ops per cycle for non-GEMM ops");
+
+}  // namespace qasim::hw

@@ -1,0 +1,203 @@
+#pragma once
+// One DRAM channel and its controller, timed by event jumps (no cycle-by-cycle ticking).
+//
+// Controller (modelled on the Ramulator 2.1 HBM controller the reference figures come from,
+// ../shared/reference/dram/README.md):
+// - read and write queues of `*_queue_depth` bursts; a request whose ACT has issued leaves its
+//   queue and waits, "active", for its column command (at most one per bank);
+// - FR-FCFS per command bus and per cycle: the column bus first serves the oldest ready active
+//   request, then the oldest ready row hit of the current read/write mode; the row bus serves the
+//   oldest ready ACT/PRE. A PRE never closes a row that an active request waits for, and (when
+//   row_hit_cap > 0) waits while younger hits to the open row are queued, until row_hit_cap hits
+//   have bypassed it ("row hits first, oldest first, a cap on bypassing");
+// - write drain mode with high/low watermarks (read/write turnaround then costs tRTW / tWTR);
+// - all-bank refresh: every tREFI each pseudo-channel gets a REFab, served in order, each after a
+//   PREab if rows are open; while one is pending no new request starts in the channel;
+// - one row command (ACT occupies act_cmd_cycles) and one column command per cycle; per
+//   pseudo-channel data bus, tCCD_S/L, tRRD_S/L, four-ACT window, turnaround; per bank tRCD, tRAS,
+//   tRP, tRC, tRTP, tWR. Times of a two-cycle ACT count from its first cycle, so (as in Ramulator)
+//   ACT→RD/WR/PRE/REF get +(act_cmd_cycles−1) and PRE/REF→ACT get −(act_cmd_cycles−1).
+//
+// The scheduling decision scans the banks that hold requests; the time jumps straight to the next
+// cycle at which some command can issue.
+#include <cstdint>
+#include <vector>
+
+#include "models/dram/dram_spec.h"
+
+namespace qasim::models::dram {
+
+enum class PagePolicy { open, closed };
+enum class RefreshPolicy { all_bank, none };
+
+/// Controller parameters of every channel.
+struct ControllerConfig {
+    uint64_t read_queue_depth = 64;     ///< read bursts waiting per channel
+    uint64_t write_queue_depth = 64;    ///< write bursts waiting per channel
+    double write_high_watermark = 0.8;  ///< write queue fill (fraction) that starts write drain
+    double write_low_watermark = 0.2;   ///< fill below which reads resume (when reads wait)
+    uint64_t row_hit_cap = 16;          ///< hits that may bypass an older conflicting request; 0: no hit priority
+    PagePolicy page_policy = PagePolicy::open;
+    RefreshPolicy refresh = RefreshPolicy::all_bank;
+};
+
+/// Command and row-buffer counters (one burst = one column access).
+struct Counters {
+    uint64_t acts = 0;           ///< ACT commands
+    uint64_t precharges = 0;     ///< PRE, PREab and auto-precharges
+    uint64_t refreshes = 0;      ///< REFab commands (one per pseudo-channel per tREFI)
+    uint64_t read_bursts = 0;    ///< RD commands
+    uint64_t write_bursts = 0;   ///< WR commands
+    uint64_t row_hits = 0;       ///< bursts whose first command was their column command
+    uint64_t row_misses = 0;     ///< bursts that found their bank closed (first command ACT)
+    uint64_t row_conflicts = 0;  ///< bursts that found another row open (first command PRE)
+};
+
+/// A finished burst: its tag and the cycle its data transfer ends.
+struct Completion {
+    uint64_t tag;
+    int64_t cycle;
+    bool write;
+};
+
+class Channel {
+public:
+    static constexpr int64_t kNever = INT64_MAX / 4;
+
+    Channel(const Spec& spec, const ControllerConfig& ctrl, Counters* counters, std::vector<Completion>* sink);
+
+    /// True if a burst of this kind can be queued now.
+    bool has_room(bool write) const { return m_queued[write ? 1 : 0] < m_depth[write ? 1 : 0]; }
+    /// Queues a burst that arrived at cycle `arrive` (its first command can issue at arrive + 1).
+    /// The caller must have advanced the channel through `arrive` (advance_through) first.
+    void enqueue(uint32_t bank, uint32_t row, bool write, int64_t arrive, uint64_t tag);
+    /// Issues every command whose cycle is <= t (and processes refresh deadlines <= t).
+    void advance_through(int64_t t);
+    /// Issues the next command (refresh deadlines before it are processed first); returns its cycle,
+    /// or -1 when no request is queued or active and no refresh is pending.
+    int64_t step();
+    /// Cycle of the next command without issuing it (kNever if idle).
+    int64_t peek();
+    /// No request queued or active.
+    bool idle() const { return m_requests == 0; }
+    /// Steps until idle; returns the cycle of the last command (or -1).
+    int64_t drain();
+    /// Latest completion cycle of a burst since the last reset.
+    int64_t max_completion() const { return m_max_done; }
+    void reset_max_completion() { m_max_done = -1; }
+    /// When false, completions only update max_completion() (no per-burst records).
+    void set_record(bool r) { m_record = r; }
+
+private:
+    enum Kind : uint8_t { kNone, kRd, kWr, kAct, kPre, kPreAb, kRef };
+    static constexpr uint32_t kClosed = UINT32_MAX;
+
+    struct Slot {
+        uint64_t seq = 0;      // age: lower = older
+        uint64_t tag = 0;
+        int64_t earliest = 0;  // arrive + 1
+        uint32_t row = 0;
+        uint32_t bank = 0;
+        int32_t prev = -1, next = -1;
+        bool write = false;
+        bool counted = false;  // row hit/miss/conflict recorded
+    };
+    struct Bank {
+        uint32_t open_row = kClosed;
+        int64_t act_ok = 0, pre_ok = 0, rd_ok = 0, wr_ok = 0;
+        int32_t head[2] = {-1, -1}, tail[2] = {-1, -1};  // queued (not active) slots, oldest first
+        uint32_t count[2] = {0, 0};                       // queued slots per kind
+        uint32_t hits[2] = {0, 0};                        // of which target open_row
+        int32_t active = -1;
+        uint32_t bypassed = 0;
+        uint32_t group = 0;  // index in m_groups
+        uint32_t pc = 0;
+    };
+    struct Group {
+        int64_t rd_ok = 0, wr_ok = 0, act_ok = 0;
+    };
+    struct Pc {
+        int64_t rd_ok = 0, wr_ok = 0, act_ok = 0;
+        int64_t faw[4] = {-kNever, -kNever, -kNever, -kNever};
+        uint32_t faw_i = 0;
+        int64_t ref_ok = 0;       // earliest REFab
+        int64_t preab_ok = 0;     // earliest PREab
+        int64_t act_block = 0;    // REFab → ACT
+        int64_t preab_block = 0;  // REFab → PREab
+        uint32_t open_banks = 0;
+        uint32_t active = 0;
+        uint32_t first_bank = 0;
+    };
+    struct Cand {
+        int64_t time = kNever;
+        uint64_t seq = UINT64_MAX;
+        int32_t slot = -1;
+        uint32_t bank = 0;
+        uint32_t pc = 0;
+        Kind kind = kNone;
+        bool from_active = false;
+    };
+    /// Best candidate per slot: active column, row-hit column, row command. Kept between calls and
+    /// updated incrementally; a half (column or row) is rescanned only when an issue invalidates it.
+    struct Bests {
+        Cand act_col, hit_col, row;
+        bool mode = false;  // read/write mode the candidates were chosen under
+    };
+    static bool better(const Cand& a, const Cand& b) {
+        return a.time < b.time || (a.time == b.time && a.seq < b.seq);
+    }
+
+    void eval_col(uint32_t bi, bool mode, bool ref_pending, Bests& out) const;
+    void eval_row(uint32_t bi, bool mode, Bests& out) const;
+    void eval_refresh(Bests& out) const;
+    void ensure_bests();
+    const Cand& choose() const;
+    void issue(const Cand& d);
+    void trigger_refresh();
+    int64_t step_until(int64_t limit);
+    bool next_write_mode() const;
+    bool ref_pending() const { return m_ref_head < m_ref_fifo.size(); }
+    int64_t column_ready(const Bank& b, bool write) const;
+    void unlink(int32_t s);
+    void recount_hits(Bank& b);
+    void close_bank(Bank& b, int64_t pre_time, bool auto_pre);
+    void release(int32_t s);
+    void update_pending(uint32_t bank);
+    void invalidate() { m_col_ok = m_row_ok = false; }
+
+    // Parameters (cycles).
+    int64_t m_cl, m_cwl, m_rcd_rd, m_rcd_wr, m_rp, m_ras, m_rc, m_wr, m_rtp, m_ccd_s, m_ccd_l, m_rrd_s, m_rrd_l,
+        m_faw, m_wtr_s, m_wtr_l, m_rtw, m_rfc, m_refi, m_act_cycles, m_adj, m_bl;
+    uint64_t m_depth[2];
+    double m_high, m_low;
+    uint64_t m_cap;
+    bool m_closed_page;
+    bool m_refresh_on;
+
+    std::vector<Slot> m_slots;
+    std::vector<int32_t> m_free;
+    std::vector<Bank> m_banks;
+    std::vector<Group> m_groups;
+    std::vector<Pc> m_pcs;
+    std::vector<uint64_t> m_pending;  // bit per bank: requests queued or active
+    uint64_t m_queued[2] = {0, 0};
+    uint64_t m_requests = 0;
+    uint64_t m_seq = 0;
+    bool m_write_mode = false;
+
+    int64_t m_row_bus = 0;    // row command bus free from
+    int64_t m_col_floor = 0;  // next cycle the column slot may be used
+    int64_t m_row_floor = 0;  // next cycle the row slot may be used
+    int64_t m_next_ref;
+    std::vector<uint32_t> m_ref_fifo;  // pseudo-channels waiting for REFab, front first
+    size_t m_ref_head = 0;
+    int64_t m_max_done = -1;
+    Bests m_bests;
+    bool m_col_ok = false, m_row_ok = false;
+    bool m_record = true;
+
+    Counters* m_counters;
+    std::vector<Completion>* m_sink;
+};
+
+}  // namespace qasim::models::dram

@@ -1,0 +1,83 @@
+#pragma once
+// A DRAM device (all stacks and channels) behind one timing engine, in plain C++ (no SystemC).
+//
+// Two ways in, one engine:
+//  (a) burst level, for the memtest driver and tests: enqueue bursts into a channel when it has
+//      room, advance channels to a cycle, collect completions (models/dram/memtest.h);
+//  (b) transaction level, for DMA blocks: `access(addr, bytes, is_write, start_ps)` splits a
+//      transaction into bursts by the address map, feeds each channel's bursts (in address order,
+//      as fast as its queue accepts them) and runs the channel controllers until they are done.
+//      Bank, row and bus state persist between calls, so transactions of concurrent initiators
+//      contend. A transaction that starts before a channel's last command is queued behind it
+//      (loosely-timed: calls are served in call order, not in start-time order).
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "models/dram/address_map.h"
+#include "models/dram/channel.h"
+#include "models/dram/dram_spec.h"
+
+namespace qasim::models::dram {
+
+/// Everything that defines a DRAM device and its controllers.
+struct SystemConfig {
+    Spec spec;
+    uint64_t stacks = 1;
+    std::string address_map;  ///< empty: spec.default_map
+    ControllerConfig ctrl;
+};
+
+/// Every problem of a config (spec, address map, controller parameters), keyed by the YAML key
+/// of hw/hbm (`address_map`, `trc_cycles`, ...).
+std::vector<Problem> check_config(const SystemConfig& c);
+
+class DramSystem {
+public:
+    /// Throws std::invalid_argument with the first problem if check_config finds any.
+    explicit DramSystem(const SystemConfig& cfg);
+
+    /// (b) Completion time (ps) of a transaction of `bytes` at byte address `addr` that arrives
+    /// at `start_ps`: reads complete when the last data returns, writes when the last data is in.
+    /// Addresses wrap around the capacity.
+    uint64_t access(uint64_t addr, uint64_t bytes, bool is_write, uint64_t start_ps);
+
+    // (a) burst level.
+    Location decode(uint64_t addr) const { return m_map.decode(addr); }
+    uint32_t channel_count() const { return static_cast<uint32_t>(m_channels.size()); }
+    Channel& channel(uint32_t c) { return *m_channels[c]; }
+    /// Flat bank index inside a channel of a decoded address.
+    uint32_t bank_index(const Location& l) const {
+        return ((l.pc * m_sids + l.sid) * m_groups + l.bank_group) * m_banks + l.bank;
+    }
+    /// Records of finished bursts (when recording is on); the caller consumes and clears them.
+    std::vector<Completion>& completions() { return m_done; }
+    void set_record(bool r);
+
+    const Counters& counters() const { return m_counters; }
+    const SystemConfig& config() const { return m_cfg; }
+    const AddressMap& address_map() const { return m_map; }
+    uint64_t tck_ps() const { return m_tck_ps; }
+    uint64_t burst_bytes() const { return m_burst_bytes; }
+    uint64_t capacity() const { return m_capacity; }
+    double peak_gbps() const { return peak_bandwidth_gbps(m_cfg.spec, m_cfg.stacks); }
+
+    /// Dynamic device energy of the counters so far (pJ): ACT, read/write bits, I/O, refresh.
+    double dynamic_energy_pj() const;
+    /// Background power of all stacks (mW).
+    double background_mw() const { return m_cfg.spec.energy.background_mw_per_stack * static_cast<double>(m_cfg.stacks); }
+
+private:
+    SystemConfig m_cfg;
+    AddressMap m_map;
+    Counters m_counters;
+    std::vector<Completion> m_done;
+    std::vector<std::unique_ptr<Channel>> m_channels;
+    std::vector<std::vector<uint64_t>> m_bins;  // per channel: (bank << 32 | row) of a transaction
+    uint32_t m_sids, m_groups, m_banks;
+    uint64_t m_tck_ps, m_burst_bytes, m_capacity;
+    bool m_record = true;
+};
+
+}  // namespace qasim::models::dram

@@ -1,0 +1,106 @@
+#pragma once
+// Memory-test driver: plays a stream of fixed-size requests (64 B by default) into a DramSystem the
+// way DRAM simulators' trace front ends do, so that figures compare with theirs
+// (../shared/reference/dram/README.md):
+// - requests are offered in order, each cycle, as fast as the controllers accept them; a request
+//   is its bursts (64 B = two 32 B bursts to the same pseudo-channel), offered in order, and a
+//   burst the channel's queue cannot take blocks everything behind it (head-of-line blocking);
+// - with `outstanding` = K > 0, at most K requests are in flight (K = 1: unloaded latency);
+// - a trace may give a cycle per request: it is not offered before that cycle;
+// - a read completes when its last burst's data has returned; latency = completion − acceptance;
+//   bandwidth = requests × bytes / time until the last read returned (last write if no read).
+#include <cstdint>
+#include <random>
+#include <string>
+#include <vector>
+
+#include "models/dram/dram_system.h"
+
+namespace qasim::models::dram {
+
+struct MemRequest {
+    uint64_t addr = 0;
+    bool write = false;
+    int64_t cycle = -1;  ///< memory cycle (tCK) before which it is not offered; -1: none
+};
+
+/// A source of requests, pulled in order.
+class RequestSource {
+public:
+    virtual ~RequestSource() = default;
+    /// Fills `r` and returns true, or returns false at the end.
+    virtual bool next(MemRequest& r) = 0;
+};
+
+enum class Pattern { stream, random, mixed, stride };
+
+/// Synthetic patterns of the reference (README.md patterns a–e).
+struct PatternConfig {
+    Pattern pattern = Pattern::stream;
+    uint64_t requests = 1000;
+    uint64_t request_bytes = 64;
+    uint64_t stride_bytes = 4096;       ///< stride pattern: addr = i × stride mod span
+    double read_ratio = 1.0;            ///< probability that a request is a read
+    uint64_t seed = 1;
+    uint64_t span_bytes = 2ull << 30;   ///< addresses lie in [0, span)
+};
+
+/// stream: addr = i × request_bytes; random/mixed: uniform in [0, span), request-aligned; stride:
+/// addr = i × stride mod span. A request is a write with probability 1 − read_ratio (mt19937_64).
+class PatternSource : public RequestSource {
+public:
+    explicit PatternSource(const PatternConfig& c);
+    bool next(MemRequest& r) override;
+
+private:
+    PatternConfig m_cfg;
+    std::mt19937_64 m_rng;
+    uint64_t m_i = 0;
+    uint64_t m_slots;
+};
+
+/// Requests from memory (e.g. a parsed trace).
+class VectorSource : public RequestSource {
+public:
+    explicit VectorSource(std::vector<MemRequest> v) : m_v(std::move(v)) {}
+    bool next(MemRequest& r) override {
+        if (m_i >= m_v.size()) return false;
+        r = m_v[m_i++];
+        return true;
+    }
+
+private:
+    std::vector<MemRequest> m_v;
+    size_t m_i = 0;
+};
+
+/// Parses one trace line: `0xADDR READ|WRITE [CYCLE]` (DRAMsim3 style) or `0xADDR R|W`.
+/// Returns 1 for a request, 0 for a blank or `#` comment line, -1 with `*err` set otherwise.
+int parse_trace_line(const std::string& line, MemRequest* out, std::string* err);
+
+struct MemtestOptions {
+    uint64_t outstanding = 0;     ///< max requests in flight; 0 = unbounded
+    uint64_t request_bytes = 64;  ///< bytes per request (a multiple of the burst size)
+};
+
+struct MemtestResult {
+    uint64_t requests = 0, reads = 0, writes = 0;
+    int64_t elapsed_cycles = 0;     ///< until the last read returned (last write if no read)
+    double elapsed_ns = 0;
+    double bandwidth_gbps = 0;      ///< requests × request_bytes / elapsed
+    double peak_gbps = 0;
+    double mean_read_latency_cycles = 0, p50_read_latency_cycles = 0, p99_read_latency_cycles = 0;
+    double mean_read_latency_ns = 0, p50_read_latency_ns = 0, p99_read_latency_ns = 0;
+    double row_hit_rate = 0;        ///< hits / (hits + misses + conflicts), per burst
+    double activations_per_request = 0;
+    double dynamic_energy_pj = 0;   ///< ACT + column + I/O + refresh
+    double background_energy_pj = 0;  ///< background power × time until the last completion
+    double energy_pj = 0;
+    Counters counters;
+};
+
+/// Runs `src` on `dram` (which should be fresh for figures that compare with a reference).
+/// Throws std::invalid_argument if request_bytes is not a multiple of the burst size.
+MemtestResult run_memtest(DramSystem& dram, RequestSource& src, const MemtestOptions& opt);
+
+}  // namespace qasim::models::dram

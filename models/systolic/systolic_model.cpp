@@ -1,0 +1,525 @@
+#include "models/systolic/systolic_model.h"
+
+#include <algorithm>
+#include <string>
+#include <utility>
+#include <stdexcept>
+#include <vector>
+
+namespace qasim::models {
+namespace {
+
+/// Overflow-checked 64-bit arithmetic; `ctx` names the shape in the error message.
+class Checked {
+public:
+    explicit Checked(std::string ctx) : m_ctx(std::move(ctx)) {}
+    uint64_t mul(uint64_t a, uint64_t b) const {
+        uint64_t r = 0;
+        if (__builtin_mul_overflow(a, b, &r)) fail();
+        return r;
+    }
+    uint64_t add(uint64_t a, uint64_t b) const {
+        uint64_t r = 0;
+        if (__builtin_add_overflow(a, b, &r)) fail();
+        return r;
+    }
+    uint64_t mul3(uint64_t a, uint64_t b, uint64_t c) const { return mul(mul(a, b), c); }
+    [[noreturn]] void fail() const {
+        throw std::invalid_argument("systolic model: " + m_ctx +
+                                    " overflows the 64-bit cycle/access counters");
+    }
+    const std::string& ctx() const { return m_ctx; }
+
+private:
+    std::string m_ctx;
+};
+
+uint64_t ceil_div(uint64_t a, uint64_t b) { return a / b + (a % b != 0); }
+
+std::string shape_str(uint64_t M, uint64_t K, uint64_t N, uint64_t batch, const SystolicParams& p) {
+    return "GEMM M=" + std::to_string(M) + " K=" + std::to_string(K) + " N=" + std::to_string(N) +
+           " batch=" + std::to_string(batch) + " on a " + std::to_string(p.rows) + "x" +
+           std::to_string(p.cols) + " " + to_string(p.dataflow) + " array";
+}
+
+/// Validates the shape and the array; the product M·K·N·batch must stay below 2^63 so that every
+/// access count (each ≤ M·K·N·batch times a small factor) and MAC count fits.
+Checked validate(uint64_t M, uint64_t K, uint64_t N, uint64_t batch, const SystolicParams& p) {
+    const std::string s = shape_str(M, K, N, batch, p);
+    if (M == 0 || K == 0 || N == 0 || batch == 0)
+        throw std::invalid_argument("systolic model: " + s + ": M, K, N and batch must be >= 1");
+    if (p.rows == 0 || p.cols == 0)
+        throw std::invalid_argument("systolic model: " + s + ": rows and cols must be >= 1");
+    if (p.acc_bits == 0)
+        throw std::invalid_argument("systolic model: " + s + ": acc_bits must be >= 1");
+    unsigned __int128 prod = static_cast<unsigned __int128>(M) * K;
+    prod = prod * N;
+    prod = prod * batch;
+    if (prod > (static_cast<unsigned __int128>(1) << 63))
+        throw std::invalid_argument("systolic model: " + s +
+                                    ": M·K·N·batch exceeds 2^63 MACs (64-bit counters)");
+    Checked ck(s);
+    ck.mul(p.rows, p.cols);
+    // Bits of each matrix (at up to 64 bits per element) must be countable.
+    ck.mul3(M, K, 64);
+    ck.mul3(K, N, 64);
+    ck.mul3(M, N, 64);
+    return ck;
+}
+
+/// The GEMM mapped onto the array: rows_dim × cols_dim over R × C, streamed length T
+/// (see the mapping table in the header).
+struct Geometry {
+    uint64_t R = 1, C = 1;
+    uint64_t rows_dim = 0, cols_dim = 0, T = 0;
+    uint64_t n_inner = 0, n_outer = 0;         ///< row folds (inner loop), column folds (outer)
+    uint64_t inner_last = 0, outer_last = 0;   ///< used rows / cols of the last row / column fold
+    uint64_t rows_used(uint64_t i) const { return i + 1 == n_inner ? inner_last : R; }
+    uint64_t cols_used(uint64_t o) const { return o + 1 == n_outer ? outer_last : C; }
+    uint64_t folds() const { return n_inner * n_outer; }
+};
+
+Geometry geometry(uint64_t M, uint64_t K, uint64_t N, const SystolicParams& p) {
+    Geometry g;
+    g.R = p.rows;
+    g.C = p.cols;
+    switch (p.dataflow) {
+    case Dataflow::os: g.rows_dim = M; g.cols_dim = N; g.T = K; break;
+    case Dataflow::ws: g.rows_dim = K; g.cols_dim = N; g.T = M; break;
+    case Dataflow::is: g.rows_dim = K; g.cols_dim = M; g.T = N; break;
+    }
+    g.n_inner = ceil_div(g.rows_dim, g.R);
+    g.n_outer = ceil_div(g.cols_dim, g.C);
+    g.inner_last = g.rows_dim - (g.n_inner - 1) * g.R;
+    g.outer_last = g.cols_dim - (g.n_outer - 1) * g.C;
+    return g;
+}
+
+/// SCALE-Sim v2 cycles per fold: fill/drain skew R + C − 2 plus the stream T, plus R cycles of
+/// stationary preload for ws/is (reference/scalesim/README.md, closed forms).
+uint64_t scalesim_cycles_per_fold(const Geometry& g, Dataflow d, const Checked& ck) {
+    uint64_t c = ck.add(ck.add(g.R, g.C), g.T) - 2;
+    if (d != Dataflow::os) c = ck.add(c, g.R);
+    return c;
+}
+
+/// Physical mode: time from the start of a fold's stream to its last result leaving the array,
+/// for a fold using `rows` × `cols` PEs (header derivation).
+uint64_t physical_tail(const Geometry& g, Dataflow d, uint64_t rows, uint64_t cols,
+                       const Checked& ck) {
+    if (d == Dataflow::os)  // last MAC at K−1 + (r−1) + (c−1), then R drain shifts
+        return ck.add(ck.add(ck.add(g.T, rows), cols), g.R) - 2;
+    // ws/is: last stream element at T−1, through all R rows, to used column c−1
+    return ck.add(ck.add(g.T, g.R), cols) - 2;
+}
+
+/// Physical mode: interval between the stream starts of a fold and the next fold, whose used
+/// rows are `next_rows` (ws/is preload) — os: the column drain limits it to max(K, R).
+uint64_t physical_interval(const Geometry& g, Dataflow d, uint64_t next_rows) {
+    if (d == Dataflow::os) return std::max(g.T, g.R);
+    return std::max(g.T, next_rows);
+}
+
+/// Physical mode over `batch` instances run as one fold sequence: the start of the last fold's
+/// stream and the cycle the last result leaves the array.
+struct PhysTimes {
+    uint64_t s_last = 0;  ///< stream start of the last fold (ws/is: after the first preload P_0)
+    uint64_t total = 0;   ///< finish time of the whole sequence
+};
+
+/// The finish time is max over folds of (stream start + tail). Starts grow with the fold index and
+/// the tail takes few values (it depends on the used columns, and in os on the used rows too), so
+/// the maximum is attained at the latest fold of each (rows, cols) class: the last fold, and in
+/// the last instance the last fold of the second-to-last column block (full columns) and, for os,
+/// the second-to-last row fold of those blocks (full rows). An earlier, wider fold can finish after
+/// a narrow last one when the last column block is shorter than the width difference.
+PhysTimes physical_times(const Geometry& g, Dataflow d, uint64_t batch, const Checked& ck) {
+    PhysTimes r;
+    const uint64_t F = ck.mul(g.folds(), batch);
+    const uint64_t nI = g.n_inner, nO = g.n_outer;
+    if (d == Dataflow::os) {
+        // s_f = f · max(K, R)
+        const uint64_t I = std::max(g.T, g.R);
+        auto cand = [&](uint64_t idx, uint64_t rows, uint64_t cols) {
+            return ck.add(ck.mul(idx, I), physical_tail(g, d, rows, cols, ck));
+        };
+        r.s_last = ck.mul(F - 1, I);
+        r.total = cand(F - 1, g.inner_last, g.outer_last);
+        if (nI >= 2) r.total = std::max(r.total, cand(F - 2, g.R, g.outer_last));
+        if (nO >= 2) {
+            r.total = std::max(r.total, cand(F - 1 - nI, g.inner_last, g.C));
+            if (nI >= 2) r.total = std::max(r.total, cand(F - 2 - nI, g.R, g.C));
+        }
+        return r;
+    }
+    // ws/is: s_f = P_0 + Σ_{g=1}^{f} max(T, P_g); one column block sums to
+    // B = (nI−1)·max(T, R) + max(T, r_last), so the last fold of block j starts at
+    // P_0 + (j+1)·B − max(T, P_0).
+    const uint64_t B = ck.add(ck.mul(nI - 1, std::max(g.T, g.R)), std::max(g.T, g.inner_last));
+    const uint64_t p0 = g.rows_used(0), m0 = std::max(g.T, p0);
+    const uint64_t blocks = ck.mul(nO, batch);
+    auto block_last_start = [&](uint64_t j) { return ck.add(p0, ck.mul(j + 1, B)) - m0; };
+    r.s_last = block_last_start(blocks - 1);
+    r.total = ck.add(r.s_last, physical_tail(g, d, 0, g.outer_last, ck));
+    if (nO >= 2)
+        r.total = std::max(r.total, ck.add(block_last_start(blocks - 2),
+                                           physical_tail(g, d, 0, g.C, ck)));
+    return r;
+}
+
+FoldInfo folds_impl(uint64_t M, uint64_t K, uint64_t N, const SystolicParams& p,
+                    const Checked& ck) {
+    const Geometry g = geometry(M, K, N, p);
+    FoldInfo f;
+    f.folds = g.folds();
+    const uint64_t mapped = ck.mul(g.rows_dim, g.cols_dim);
+    f.mapping_eff = static_cast<double>(mapped) / (static_cast<double>(f.folds) *
+                                                   static_cast<double>(g.R) *
+                                                   static_cast<double>(g.C));
+
+    // SRAM element accesses (per fold, summed): the operand streamed along the array rows is read
+    // T·rows_used per fold, the one along the columns T·cols_used, the stationary one
+    // rows_used·cols_used — summed over folds: T·rows_dim·n_outer, T·cols_dim·n_inner,
+    // rows_dim·cols_dim.
+    const uint64_t along_rows = ck.mul3(g.T, g.rows_dim, g.n_outer);
+    const uint64_t along_cols = ck.mul3(g.T, g.cols_dim, g.n_inner);
+    const uint64_t stationary = mapped;
+    const bool scalesim = p.mode == SystolicMode::scalesim;
+    switch (p.dataflow) {
+    case Dataflow::os:  // A along rows, B along cols, C stationary
+        f.ifmap_reads = along_rows;
+        f.filter_reads = along_cols;
+        f.ofmap_writes = stationary;
+        if (scalesim) f.ofmap_writes = ck.add(f.ofmap_writes, ck.mul(f.folds, ck.add(g.R, g.C)));
+        break;
+    case Dataflow::ws:  // A along rows, C (partial sums) along cols, B stationary
+        f.ifmap_reads = along_rows;
+        f.filter_reads = stationary;
+        f.ofmap_writes = along_cols;
+        break;
+    case Dataflow::is:  // B along rows, C (partial sums) along cols, A stationary
+        f.ifmap_reads = stationary;
+        f.filter_reads = along_rows;
+        f.ofmap_writes = along_cols;
+        break;
+    }
+    if (!scalesim && p.dataflow != Dataflow::os)  // read-modify-write of partial sums
+        f.ofmap_reads = ck.mul3(g.T, g.cols_dim, g.n_inner - 1);
+
+    if (scalesim) {
+        f.cycles_per_fold = scalesim_cycles_per_fold(g, p.dataflow, ck);
+        f.total_cycles = ck.mul(f.folds, f.cycles_per_fold) - 1;
+    } else {
+        f.cycles_per_fold = std::max(g.T, g.R);
+        f.total_cycles = physical_times(g, p.dataflow, 1, ck).total;
+    }
+    const double macs = static_cast<double>(M) * static_cast<double>(K) * static_cast<double>(N);
+    f.util = f.total_cycles == 0 ? 0.0
+                                 : macs / (static_cast<double>(g.R) * static_cast<double>(g.C) *
+                                           static_cast<double>(f.total_cycles));
+    return f;
+}
+
+uint64_t bytes_of_bits(uint64_t bits) { return bits / 8 + (bits % 8 != 0); }
+
+bool same_tile(const Tile& a, const Tile& b) {
+    return a.load_a_bytes == b.load_a_bytes && a.load_b_bytes == b.load_b_bytes &&
+           a.store_bytes == b.store_bytes && a.compute_cycles == b.compute_cycles &&
+           a.macs == b.macs && a.sram_read_bytes == b.sram_read_bytes &&
+           a.sram_write_bytes == b.sram_write_bytes && a.actions.all() == b.actions.all();
+}
+
+/// Run-length encoded tile list: appending a tile equal to the last run extends that run.
+class Runs {
+public:
+    void append(const Tile& t, uint64_t count) {
+        if (count == 0) return;
+        if (!m_tiles.empty() && same_tile(m_tiles.back(), t)) {
+            m_tiles.back().count += count;
+            return;
+        }
+        m_tiles.push_back(t);
+        m_tiles.back().count = count;
+    }
+    /// Appends the whole list `times` times (a repeated fold pattern).
+    void append_list(const Runs& list, uint64_t times) {
+        if (times == 0 || list.m_tiles.empty()) return;
+        if (list.m_tiles.size() == 1) {
+            append(list.m_tiles[0], list.m_tiles[0].count * times);
+            return;
+        }
+        for (uint64_t k = 0; k < times; ++k)
+            for (const auto& t : list.m_tiles) append(t, t.count);
+    }
+    std::vector<Tile> take() { return std::move(m_tiles); }
+
+private:
+    std::vector<Tile> m_tiles;
+};
+
+/// Index ranges [start, start+count) of 0..n−1 within which every fold (or instance) has the same
+/// tile: the properties of index i depend only on i == 0, i + 1 == n − 1 and i == n − 1.
+struct Segment {
+    uint64_t start, count;
+};
+std::vector<Segment> segments(uint64_t n) {
+    std::vector<uint64_t> cuts = {0, 1};
+    if (n >= 2) cuts.push_back(n - 2);
+    cuts.push_back(n - 1);
+    std::sort(cuts.begin(), cuts.end());
+    cuts.erase(std::unique(cuts.begin(), cuts.end()), cuts.end());
+    std::vector<Segment> out;
+    for (size_t j = 0; j < cuts.size(); ++j) {
+        if (cuts[j] >= n) break;
+        const uint64_t end = (j + 1 < cuts.size() && cuts[j + 1] < n) ? cuts[j + 1] : n;
+        out.push_back({cuts[j], end - cuts[j]});
+    }
+    return out;
+}
+
+/// Everything needed to build the tile of fold (o, i) of instance `inst`.
+struct PlanCtx {
+    const Op* op = nullptr;
+    const SystolicParams* p = nullptr;
+    Geometry g;
+    uint64_t batch = 1;
+    uint64_t scalesim_cpf = 0;
+    PhysTimes phys;              ///< physical mode: last fold start and finish
+    // DRAM rules (see the header)
+    bool reuse_fits = false;     ///< the operand re-used across column folds is resident
+    bool os_b_panel_fits = false;
+    bool psum_fits = false;      ///< ws/is partial sums of one column block stay on chip
+};
+
+Tile fold_tile(const PlanCtx& c, uint64_t o, uint64_t i, uint64_t inst, const Checked& ck) {
+    const Geometry& g = c.g;
+    const SystolicParams& p = *c.p;
+    const Op& op = *c.op;
+    const Dataflow d = p.dataflow;
+    const bool scalesim = p.mode == SystolicMode::scalesim;
+    const uint64_t rows = g.rows_used(i), cols = g.cols_used(o);
+    const bool first_inner = i == 0, last_inner = i + 1 == g.n_inner;
+    const bool last_of_instance = last_inner && o + 1 == g.n_outer;
+    const bool first_global = inst == 0 && o == 0 && i == 0;
+    const bool last_global = last_of_instance && inst + 1 == c.batch;
+
+    Tile t;
+    // Cycles.
+    if (scalesim) {
+        t.compute_cycles = c.scalesim_cpf - (last_of_instance ? 1 : 0);
+    } else {
+        // Tile f spans [s_f, s_{f+1}); the first also [0, s_0) (ws/is preload P_0), the last
+        // [s_last, finish).
+        uint64_t cyc = first_global && d != Dataflow::os ? g.rows_used(0) : 0;
+        if (last_global) {
+            cyc = ck.add(cyc, c.phys.total - c.phys.s_last);
+        } else {
+            const uint64_t next_rows = last_inner ? g.rows_used(0) : g.rows_used(i + 1);
+            cyc = ck.add(cyc, physical_interval(g, d, next_rows));
+        }
+        t.compute_cycles = cyc;
+    }
+    t.macs = ck.mul3(rows, cols, g.T);
+
+    // SRAM element accesses of this fold.
+    const uint64_t along_rows = ck.mul(g.T, rows), along_cols = ck.mul(g.T, cols);
+    const uint64_t stationary = ck.mul(rows, cols);
+    uint64_t ifmap_reads = 0, filter_reads = 0, ofmap_writes = 0, ofmap_reads = 0;
+    switch (d) {
+    case Dataflow::os:
+        ifmap_reads = along_rows;
+        filter_reads = along_cols;
+        ofmap_writes = scalesim ? ck.add(stationary, ck.add(g.R, g.C)) : stationary;
+        break;
+    case Dataflow::ws:
+        ifmap_reads = along_rows;
+        filter_reads = stationary;
+        ofmap_writes = along_cols;
+        break;
+    case Dataflow::is:
+        ifmap_reads = stationary;
+        filter_reads = along_rows;
+        ofmap_writes = along_cols;
+        break;
+    }
+    if (!scalesim && d != Dataflow::os && !first_inner) ofmap_reads = along_cols;
+    const uint64_t acc = p.acc_bits;
+    const uint64_t out_bits = static_cast<uint64_t>(op.out.bits);
+    // Outputs: SCALE-Sim's word; physically partial sums travel at acc_bits until the last fold
+    // of the column block writes the finished output in the out format.
+    const uint64_t write_elem_bits =
+        (!scalesim && d != Dataflow::os && !last_inner) ? acc : out_bits;
+    const uint64_t ifmap_bits = ck.mul(ifmap_reads, static_cast<uint64_t>(op.a.bits));
+    const uint64_t filter_bits = ck.mul(filter_reads, static_cast<uint64_t>(op.b.bits));
+    const uint64_t ofmap_wbits = ck.mul(ofmap_writes, write_elem_bits);
+    const uint64_t ofmap_rbits = ck.mul(ofmap_reads, acc);
+    t.sram_read_bytes = bytes_of_bits(ck.add(ck.add(ifmap_bits, filter_bits), ofmap_rbits));
+    t.sram_write_bytes = bytes_of_bits(ofmap_wbits);
+
+    // DRAM traffic (rules in the header). Matrices are passed to Format as (k rows, n cols) with
+    // groups running along K.
+    const uint64_t psum_bytes = bytes_of_bits(ck.mul3(g.T, cols, acc));
+    switch (d) {
+    case Dataflow::os:
+        // A panel: `rows` rows of A (all K); B panel: K × cols.
+        if (o == 0 || !c.reuse_fits) t.load_a_bytes = op.a.matrix_bytes(g.T, rows);
+        if (first_inner || !c.os_b_panel_fits) t.load_b_bytes = op.b.matrix_bytes(g.T, cols);
+        t.store_bytes = op.out.payload_bytes(rows, cols);
+        break;
+    case Dataflow::ws:
+        // A K-slice: rows × M; stationary B tile rows × cols.
+        if (o == 0 || !c.reuse_fits) t.load_a_bytes = op.a.matrix_bytes(rows, g.T);
+        t.load_b_bytes = op.b.matrix_bytes(rows, cols);
+        break;
+    case Dataflow::is:
+        // stationary A tile: rows (K) × cols (M); B K-slice: rows × N.
+        t.load_a_bytes = op.a.matrix_bytes(rows, cols);
+        if (o == 0 || !c.reuse_fits) t.load_b_bytes = op.b.matrix_bytes(rows, g.T);
+        break;
+    }
+    if (d != Dataflow::os) {
+        // Output block: M × cols (ws) or cols × N (is), T·cols elements.
+        if (last_inner) {
+            t.store_bytes = d == Dataflow::ws ? op.out.payload_bytes(g.T, cols)
+                                              : op.out.payload_bytes(cols, g.T);
+        } else if (!c.psum_fits) {
+            t.store_bytes = psum_bytes;  // spill
+        }
+        if (!first_inner && !c.psum_fits) t.load_a_bytes = ck.add(t.load_a_bytes, psum_bytes);
+    }
+
+    t.actions.add("mac", t.macs);
+    t.actions.add("pe_active_cycles", ck.mul(stationary, t.compute_cycles));
+    if (d != Dataflow::os) t.actions.add("pe_stationary_loads", stationary);
+    t.actions.add("sram_read_bits.ifmap", ifmap_bits);
+    t.actions.add("sram_read_bits.filter", filter_bits);
+    t.actions.add("sram_write_bits.ofmap", ofmap_wbits);
+    t.actions.add("sram_read_bits.ofmap", ofmap_rbits);
+    return t;
+}
+
+}  // namespace
+
+const char* to_string(Dataflow d) {
+    switch (d) {
+    case Dataflow::os: return "os";
+    case Dataflow::ws: return "ws";
+    case Dataflow::is: return "is";
+    }
+    return "?";
+}
+
+const char* to_string(SystolicMode m) {
+    switch (m) {
+    case SystolicMode::scalesim: return "scalesim";
+    case SystolicMode::physical: return "physical";
+    }
+    return "?";
+}
+
+bool parse_dataflow(const std::string& s, Dataflow* out) {
+    if (s == "os") *out = Dataflow::os;
+    else if (s == "ws") *out = Dataflow::ws;
+    else if (s == "is") *out = Dataflow::is;
+    else return false;
+    return true;
+}
+
+bool parse_systolic_mode(const std::string& s, SystolicMode* out) {
+    if (s == "scalesim") *out = SystolicMode::scalesim;
+    else if (s == "physical") *out = SystolicMode::physical;
+    else return false;
+    return true;
+}
+
+FoldInfo systolic_folds(uint64_t M, uint64_t K, uint64_t N, const SystolicParams& p) {
+    const Checked ck = validate(M, K, N, 1, p);
+    return folds_impl(M, K, N, p, ck);
+}
+
+uint64_t systolic_cycles(uint64_t M, uint64_t K, uint64_t N, uint64_t batch,
+                         const SystolicParams& p) {
+    const Checked ck = validate(M, K, N, batch, p);
+    if (p.mode == SystolicMode::scalesim)
+        return ck.mul(folds_impl(M, K, N, p, ck).total_cycles, batch);
+    return physical_times(geometry(M, K, N, p), p.dataflow, batch, ck).total;
+}
+
+TilePlan systolic_plan(const Op& op, const SystolicParams& p) {
+    if (!is_matmul(op.kind))
+        throw std::invalid_argument(
+            std::string("systolic model: op '") + op.name + "' is a " + to_string(op.kind) +
+            "; a systolic array runs gemm, gemv, attention_qk, attention_pv");
+    const uint64_t M = op.m, K = op.k, N = op.n;
+    const Checked ck = validate(M, K, N, op.batch, p);
+    const Geometry g = geometry(M, K, N, p);
+
+    PlanCtx c;
+    c.op = &op;
+    c.p = &p;
+    c.g = g;
+    c.batch = op.batch;
+    if (p.mode == SystolicMode::scalesim)
+        c.scalesim_cpf = scalesim_cycles_per_fold(g, p.dataflow, ck);
+    else
+        c.phys = physical_times(g, p.dataflow, op.batch, ck);
+
+    // Operand sizes of one instance and of the largest fold (header: DRAM rule, double buffering).
+    const uint64_t r0 = g.rows_used(0), c0 = g.cols_used(0);
+    const uint64_t a_all = op.a.matrix_bytes(K, M), b_all = op.b.matrix_bytes(K, N);
+    const uint64_t acc = p.acc_bits;
+    uint64_t a_fold = 0, b_fold = 0, out_fold = 0, out_all = 0;
+    switch (p.dataflow) {
+    case Dataflow::os:
+        a_fold = op.a.matrix_bytes(K, r0);
+        b_fold = op.b.matrix_bytes(K, c0);
+        out_fold = op.out.payload_bytes(r0, c0);
+        out_all = op.out.payload_bytes(M, N);
+        c.reuse_fits = a_all <= p.ifmap_sram_bytes;
+        c.os_b_panel_fits = b_fold <= p.filter_sram_bytes;
+        break;
+    case Dataflow::ws:
+        a_fold = op.a.matrix_bytes(r0, M);
+        b_fold = op.b.matrix_bytes(r0, c0);
+        out_fold = bytes_of_bits(ck.mul3(M, c0, acc));
+        out_all = bytes_of_bits(ck.mul3(M, N, acc));
+        c.reuse_fits = a_all <= p.ifmap_sram_bytes;
+        c.psum_fits = out_fold <= p.ofmap_sram_bytes;
+        break;
+    case Dataflow::is:
+        a_fold = op.a.matrix_bytes(r0, c0);
+        b_fold = op.b.matrix_bytes(r0, N);
+        out_fold = bytes_of_bits(ck.mul3(c0, N, acc));
+        out_all = bytes_of_bits(ck.mul3(M, N, acc));
+        c.reuse_fits = b_all <= p.filter_sram_bytes;
+        c.psum_fits = out_fold <= p.ofmap_sram_bytes;
+        break;
+    }
+    auto buffered = [&](uint64_t all, uint64_t fold, uint64_t cap) {
+        return all <= cap || ck.mul(fold, 2) <= cap;
+    };
+
+    TilePlan plan;
+    plan.peak_ops_per_cycle = ck.mul(p.rows, p.cols);
+    plan.double_buffered = buffered(a_all, a_fold, p.ifmap_sram_bytes) &&
+                           buffered(b_all, b_fold, p.filter_sram_bytes) &&
+                           buffered(out_all, out_fold, p.ofmap_sram_bytes);
+
+    // Folds in SCALE-Sim order (instance, column fold o, row fold i), grouped into segments of
+    // identical folds so that the plan stays small for large shapes.
+    Runs all;
+    for (const Segment& si : segments(op.batch)) {
+        Runs inst;
+        for (const Segment& so : segments(g.n_outer)) {
+            Runs col;
+            for (const Segment& sr : segments(g.n_inner))
+                col.append(fold_tile(c, so.start, sr.start, si.start, ck), sr.count);
+            inst.append_list(col, so.count);
+        }
+        all.append_list(inst, si.count);
+    }
+    plan.tiles = all.take();
+    return plan;
+}
+
+}  // namespace qasim::models

@@ -1,0 +1,18 @@
+#pragma once
+// Shared pieces of the subcommands: atomic file writes, SystemC report set-up, error funnels.
+#include <functional>
+#include <string>
+
+namespace qasim::sim {
+
+/// Writes `content` to `path` through a temporary file and a rename, so that a killed process never
+/// leaves a half-written file. Throws ConfigError when the directory cannot be written.
+void write_file_atomic(const std::string& path, const std::string& content);
+/// Silences the SystemC banner and routes SystemC reports: fatal errors throw; info is shown only
+/// when `verbose`.
+void setup_systemc_reports(bool verbose);
+/// Runs `body`, turning ConfigError (and Boost option errors) into exit code 2 with the message on
+/// stderr, and other exceptions into exit code 3 ("internal error").
+int guarded(const std::string& cmd, const std::function<int()>& body);
+
+}  // namespace qasim::sim
