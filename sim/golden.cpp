@@ -97,7 +97,8 @@ std::string diff_text(double expected, double got, bool integers) {
     const double d = got - expected;
     if (d == 0) return "0";
     std::ostringstream os;
-    os << (d > 0 ? "+" : "-") << (integers ? format_number(std::fabs(d)) : [&] {
+    const bool whole = integers || (std::fabs(d) < 9.007199254740992e15 && d == std::floor(d));
+    os << (d > 0 ? "+" : "-") << (whole ? format_number(std::fabs(d)) : [&] {
         char buf[32];
         std::snprintf(buf, sizeof buf, "%.4g", std::fabs(d));
         return std::string(buf);

@@ -12,7 +12,7 @@ namespace qasim::sim {
 namespace {
 
 const char* const kTopKeys[] = {"name", "clock_mhz", "tech_nm", "tech_file", "units", "memory",
-                                "interconnect", "mapping", "placement", "sim"};
+                                "interconnect", "mapping", "placement", "sim", "dma"};
 
 std::string top_keys_text() {
     std::string s;
@@ -115,6 +115,14 @@ HwConfig parse_hw_config(const std::string& text, const std::string& file, const
                 if (key == "quantum_ns") get_f64(kv.second, "sim.quantum_ns", 1e-3, 1e9, errs, &hw.quantum_ns);
                 else errs.add("sim." + key, "unknown key; allowed keys: quantum_ns");
             }
+    }
+    if (const auto d = root["dma"]) {
+        if (!d.IsMap()) errs.add("dma", "must be a map with keys " + hw::DmaConfig::fields().keys_text());
+        else {
+            RawSection raw;
+            for (const auto& kv : d) raw.push_back(raw_entry(kv.first.as<std::string>(), kv.second));
+            hw::DmaConfig::fields().parse(raw, hw.dma, "dma", errs);
+        }
     }
     // Instances.
     std::set<std::string> names;
@@ -225,6 +233,9 @@ std::string HwConfig::resolved_yaml() const {
     if (!tech_file.empty()) out << YAML::Key << "tech_file" << YAML::Value << tech_file;
     out << YAML::Key << "sim" << YAML::Value << YAML::BeginMap << YAML::Key << "quantum_ns" << YAML::Value
         << quantum_ns << YAML::EndMap;
+    out << YAML::Key << "dma" << YAML::Value << YAML::BeginMap;
+    for (const auto& [k, v] : hw::DmaConfig::fields().dump(dma)) out << YAML::Key << k << YAML::Value << v;
+    out << YAML::EndMap;
     auto emit = [&](const InstanceConfig& ic) {
         out << YAML::BeginMap << YAML::Key << "type" << YAML::Value << ic.type;
         if (ic.cfg)

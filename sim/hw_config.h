@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "hw/control/dma.h"
 #include "models/op.h"
 #include "sim/registry.h"
 
@@ -43,6 +44,7 @@ struct HwConfig {
     InstanceConfig interconnect;
     std::vector<MappingRule> mapping;
     Placement placement;
+    hw::DmaConfig dma;           ///< `dma:` block size and outstanding blocks
 
     /// The whole config with defaults filled, as YAML text.
     std::string resolved_yaml() const;

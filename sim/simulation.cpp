@@ -52,7 +52,7 @@ Simulation::Simulation(const HwConfig& hw, const workloads::Trace& trace, const 
     sc_core::sc_module* xm = hw.interconnect.entry->build(*hw.interconnect.cfg, ctx);
     m_modules.push_back(xm);
     m_xbar = dynamic_cast<hw::Interconnect*>(xm);
-    m_dma = std::make_unique<hw::Dma>("dma", hw::DmaConfig{});
+    m_dma = std::make_unique<hw::Dma>("dma", hw.dma);
     m_xbar->bind_initiator(m_dma->mem_out);
     for (size_t i = 0; i < m_mems.size(); ++i) m_xbar->bind_target(*m_mems[i], (i + 1) * kWindow, m_mems[i]->capacity_bytes());
 

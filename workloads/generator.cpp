@@ -341,9 +341,13 @@ Trace generate_trace(const ModelConfig& m, const GenOptions& o, const std::strin
                 errs.add("context", "decode attends the cached tokens plus the new one: context must be seq + 1 = " +
                                         std::to_string(*o.seq + 1) + ", got " + std::to_string(*o.context));
             p.context = o.context ? *o.context : o.seq ? *o.seq + 1 : kDefaultSeq;
-            if (p.context > m.max_context)
-                errs.add(o.context ? "context" : "seq",
-                         "context " + std::to_string(p.context) + " is beyond " + m.name + "'s " + ctx_note);
+            if (p.context > m.max_context) {
+                if (o.context)
+                    errs.add("context", std::to_string(p.context) + " is beyond " + m.name + "'s " + ctx_note);
+                else
+                    errs.add("seq", "context seq + 1 = " + std::to_string(p.context) + " is beyond " + m.name +
+                                        "'s " + ctx_note);
+            }
             p.seq = p.context - 1;
         }
         p.exact = o.causal == "exact";

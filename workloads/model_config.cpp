@@ -178,8 +178,8 @@ void read_vit(Reader& r, const YAML::Node& root, ModelConfig& m) {
     m.mlp_act = "gelu";
     if (r.has("num_labels")) {
         m.classes = r.opt("num_labels", 0);
-    } else if (root["id2label"].IsMap()) {
-        m.classes = root["id2label"].size();
+    } else if (const YAML::Node labels = root["id2label"]; labels.IsDefined() && labels.IsMap()) {
+        m.classes = labels.size();
     } else {
         r.error("num_labels", "missing (required in vit configs: num_labels or id2label)");
     }
@@ -277,7 +277,7 @@ ModelConfig load_hf_config(const std::string& path) {
         name = "hf-model";
         try {
             const YAML::Node n = YAML::Load(text)["_name_or_path"];
-            if (n.IsScalar() && !n.Scalar().empty()) name = lower(file_stem(n.Scalar() + ".x"));
+            if (n.IsDefined() && n.IsScalar() && !n.Scalar().empty()) name = lower(file_stem(n.Scalar() + ".x"));
         } catch (const YAML::Exception&) {
             // parse_hf_config below reports the syntax error with its position.
         }

@@ -64,11 +64,14 @@ void SystolicArray::cost_table(const models::Tech& tech, models::CostTable& out)
     namespace A = models::area;
     const int acc = static_cast<int>(m_cfg.acc_bits);
     const uint32_t w = static_cast<uint32_t>(m_cfg.sram_width_bits);
-    // A MAC: multiplier + accumulator adder of the PE datapath (models/energy laws).
-    out.pj_per_action["mac"] = E::mac_pj(tech, m_pe, m_pe, acc);
-    // Every active PE-cycle moves A and B one PE further (systolic pass-through registers):
-    // 2 × operand bits of register writes per cycle (derivation, no separate source).
-    out.pj_per_action["pe_active_cycles"] = 2.0 * m_pe.bits * E::regfile_pj_per_bit(tech);
+    // A MAC: multiplier + accumulator adder of the PE datapath (models/energy laws), plus the
+    // systolic hand-over that goes with it: the streamed operand moves one PE on and the partial sum
+    // (or the stationary output's neighbour data) one PE on, i.e. operand bits + accumulator bits of
+    // register writes per MAC (derivation, no separate source).
+    out.pj_per_action["mac"] = E::mac_pj(tech, m_pe, m_pe, acc) + (m_pe.bits + acc) * E::regfile_pj_per_bit(tech);
+    // Mapped PEs during fill/drain hold their registers without valid data: the pipeline registers
+    // are valid-gated, so these cycles cost no dynamic energy; their static power is the leakage term.
+    out.pj_per_action["pe_active_cycles"] = 0.0;
     out.pj_per_action["pe_stationary_loads"] = m_pe.bits * E::regfile_pj_per_bit(tech);
     out.pj_per_action["sram_read_bits.ifmap"] = E::sram_read_pj_per_bit(tech, m_params.ifmap_sram_bytes, w);
     out.pj_per_action["sram_read_bits.filter"] = E::sram_read_pj_per_bit(tech, m_params.filter_sram_bytes, w);

@@ -45,6 +45,9 @@ void VectorUnit::cost_table(const models::Tech& tech, models::CostTable& out) co
     // One element operation ≈ one fused multiply-add in the lane format (upper bound: adds and
     // compares cost less, exp/div are multi-op sequences already counted as several ops).
     out.pj_per_action["vec_op"] = E::mac_pj(tech, m_lane, m_lane, m_lane.bits);
+    // A transcendental (exp, erf, sigmoid) by range reduction + degree-5 polynomial: ≈ 6 FMAs
+    // (Cody-Waite reduction 1 FMA + Horner 5 FMAs; derivation, no separate source).
+    out.pj_per_action["vec_special"] = 6.0 * out.pj_per_action["vec_op"];
     out.pj_per_action["vec_buffer_read_bits"] = E::sram_read_pj_per_bit(tech, buf, w);
     out.pj_per_action["vec_buffer_write_bits"] = E::sram_write_pj_per_bit(tech, buf, w);
     out.area_mm2["lanes"] = static_cast<double>(m_cfg.lanes) *

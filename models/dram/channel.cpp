@@ -1,6 +1,7 @@
 #include "models/dram/channel.h"
 
 #include <algorithm>
+#include <cmath>
 #include <stdexcept>
 
 namespace qasim::models::dram {
@@ -42,8 +43,10 @@ Channel::Channel(const Spec& spec, const ControllerConfig& ctrl, Counters* count
     m_depth[0] = ctrl.read_queue_depth;
     m_depth[1] = ctrl.write_queue_depth;
     if (m_depth[0] == 0 || m_depth[1] == 0) throw std::invalid_argument("DRAM channel: queue depths must be >= 1");
-    m_high = ctrl.write_high_watermark;
-    m_low = ctrl.write_low_watermark;
+    // Ramulator compares the queue size with watermark × depth: size > 51.2 ⟺ size > 51,
+    // size < 12.8 ⟺ size < 13.
+    m_high_count = static_cast<uint64_t>(std::floor(ctrl.write_high_watermark * static_cast<double>(m_depth[1])));
+    m_low_count = static_cast<uint64_t>(std::ceil(ctrl.write_low_watermark * static_cast<double>(m_depth[1])));
     m_cap = ctrl.row_hit_cap;
     m_closed_page = ctrl.page_policy == PagePolicy::closed;
     m_refresh_on = ctrl.refresh == RefreshPolicy::all_bank;
@@ -61,7 +64,12 @@ Channel::Channel(const Spec& spec, const ControllerConfig& ctrl, Counters* count
         m_banks[b].group = b / per_group;
     }
     for (uint32_t p = 0; p < pcs; ++p) m_pcs[p].first_bank = p * per_pc;
+    m_cand.resize(banks);
+    for (uint32_t b = 0; b < banks; ++b) m_cand[b].group = m_banks[b].group;
+    m_gpart.resize(m_groups.size() + 1);
+    for (uint32_t p = 0; p < pcs; ++p) update_gparts(p);
     m_pending.assign((banks + 63) / 64, 0);
+    m_act_mask = m_hit_mask = m_row_mask = m_pending;
     const size_t slots = m_depth[0] + m_depth[1] + banks;
     m_slots.resize(slots);
     m_free.reserve(slots);
@@ -96,31 +104,23 @@ void Channel::enqueue(uint32_t bank, uint32_t row, bool write, int64_t arrive, u
     // Everything up to `arrive` has issued (precondition), so nothing may issue before arrive + 1.
     m_col_floor = max2(m_col_floor, arrive + 1);
     m_row_floor = max2(m_row_floor, arrive + 1);
-    // Keep the cached candidates: the new burst can only add a candidate of its own bank.
+    // The new burst can only change the candidates of its own bank: refresh them and merge them
+    // into the cached bests (unless the read/write mode flips, which changes every bank).
+    const Kind old_row_kind = m_cand[bank].r_kind;
+    const int32_t old_row_slot = m_cand[bank].r_slot;
+    refresh_bank(bank);
     if (!m_col_ok && !m_row_ok) return;
-    if (choose().time <= arrive) {
+    if (choose().time <= arrive || ref_pending() != m_cand_rp || next_write_mode() != m_bests.mode) {
         invalidate();
         return;
     }
-    if (ref_pending()) return;  // no new request starts while a refresh is pending
-    const bool mode = next_write_mode();
-    if (mode != m_bests.mode) {
-        invalidate();
-        return;
-    }
-    if (write != mode) return;
-    if (b.open_row != kClosed) {
-        if (b.open_row == row) {
-            if (b.hits[k] == 1) {
-                if (m_col_ok) eval_col(bank, mode, false, m_bests);
-                // A first hit holds back the PRE of this bank (row hits first).
-                if (m_cap != 0 && m_row_ok && m_bests.row.kind == kPre && m_bests.row.bank == bank) m_row_ok = false;
-            }
-        } else if (b.count[k] - b.hits[k] == 1 && m_row_ok) {
-            eval_row(bank, mode, m_bests);
-        }
-    } else if (b.count[k] == 1 && m_row_ok) {
-        eval_row(bank, mode, m_bests);
+    if (m_col_ok) merge_col(bank, m_bests);
+    if (m_row_ok) {
+        if (m_bests.row.kind != kNone && m_bests.row.bank == bank &&
+            (m_cand[bank].r_kind != old_row_kind || m_cand[bank].r_slot != old_row_slot))
+            m_row_ok = false;  // e.g. a first hit now holds back this bank's PRE
+        else
+            merge_row(bank, m_bests);
     }
 }
 
@@ -172,10 +172,8 @@ void Channel::close_bank(Bank& b, int64_t pre_time, bool count_it) {
 bool Channel::next_write_mode() const {
     // Ramulator ControllerBase::set_write_mode: enter write drain above the high watermark or when
     // no read waits; leave it below the low watermark when reads wait.
-    const double wq = static_cast<double>(m_queued[1]);
-    const double depth = static_cast<double>(m_depth[1]);
-    if (!m_write_mode) return wq > m_high * depth || m_queued[0] == 0;
-    return !(wq < m_low * depth && m_queued[0] != 0);
+    if (!m_write_mode) return m_queued[1] > m_high_count || m_queued[0] == 0;
+    return !(m_queued[1] < m_low_count && m_queued[0] != 0);
 }
 
 int64_t Channel::column_ready(const Bank& b, bool write) const {
@@ -184,67 +182,139 @@ int64_t Channel::column_ready(const Bank& b, bool write) const {
     return write ? max3(b.wr_ok, g.wr_ok, p.wr_ok) : max3(b.rd_ok, g.rd_ok, p.rd_ok);
 }
 
-void Channel::eval_col(uint32_t bi, bool mode, bool ref_pending, Bests& out) const {
-    const Bank& b = m_banks[bi];
-    if (b.active >= 0) {
-        const Slot& s = m_slots[b.active];
-        Cand c;
-        c.time = max3(column_ready(b, s.write), s.earliest, m_col_floor);
-        c.seq = s.seq;
-        if (better(c, out.act_col)) {
-            c.kind = s.write ? kWr : kRd;
-            c.slot = b.active;
-            c.bank = bi;
-            c.from_active = true;
-            out.act_col = c;
-        }
-    }
-    const int k = mode ? 1 : 0;
-    if (ref_pending || b.hits[k] == 0 || b.open_row == kClosed) return;
-    int32_t i = b.head[k];
-    while (m_slots[i].row != b.open_row) i = m_slots[i].next;
-    const Slot& s = m_slots[i];
-    Cand c;
-    c.time = max3(column_ready(b, mode), s.earliest, m_col_floor);
-    c.seq = s.seq;
-    if (better(c, out.hit_col)) {
-        c.kind = mode ? kWr : kRd;
-        c.slot = i;
-        c.bank = bi;
-        out.hit_col = c;
+void Channel::update_gparts(uint32_t pc) {
+    const Pc& p = m_pcs[pc];
+    const int64_t act_pc = max3(p.act_ok, p.faw[p.faw_i] + m_faw, p.act_block);
+    const uint32_t n = static_cast<uint32_t>(m_groups.size() / m_pcs.size());
+    for (uint32_t g = pc * n; g < (pc + 1) * n; ++g) {
+        const Group& gr = m_groups[g];
+        GPart& gp = m_gpart[g];
+        gp.col[0] = max2(gr.rd_ok, p.rd_ok);
+        gp.col[1] = max2(gr.wr_ok, p.wr_ok);
+        gp.act = max2(gr.act_ok, act_pc);
     }
 }
 
-void Channel::eval_row(uint32_t bi, bool mode, Bests& out) const {
-    const Bank& b = m_banks[bi];
-    const int k = mode ? 1 : 0;
-    if (b.count[k] == 0) return;
-    Cand c;
-    if (b.open_row != kClosed) {
-        const uint32_t hits = b.hits[k];
-        // PRE for the oldest request to another row: never under an active request, and (row hits
-        // first) not while younger hits wait unless row_hit_cap hits have bypassed it.
-        if (b.count[k] == hits || b.active >= 0 || (m_cap != 0 && hits != 0 && b.bypassed < m_cap)) return;
-        int32_t i = b.head[k];
-        while (m_slots[i].row == b.open_row) i = m_slots[i].next;
-        const Slot& s = m_slots[i];
-        c.time = max2(max3(b.pre_ok, m_row_bus, s.earliest), m_row_floor);
-        c.seq = s.seq;
-        c.kind = kPre;
-        c.slot = i;
+void Channel::refresh_bank(uint32_t bi) {
+    Bank& b = m_banks[bi];
+    BankCand& c = m_cand[bi];
+    const uint64_t bit = 1ull << (bi & 63);
+    const size_t w = bi >> 6;
+    // Active request: its column command.
+    if (b.active >= 0) {
+        const Slot& s = m_slots[b.active];
+        c.a_write = s.write ? 1 : 0;
+        c.a_local = max2(s.write ? b.wr_ok : b.rd_ok, s.earliest);
+        c.a_seq = s.seq;
+        m_act_mask[w] |= bit;
     } else {
-        const Slot& s = m_slots[b.head[k]];
-        const Group& g = m_groups[b.group];
-        const Pc& p = m_pcs[b.pc];
-        c.time = max2(max3(b.act_ok, g.act_ok, p.act_ok),
-                      max3(max2(p.faw[p.faw_i] + m_faw, p.act_block), max2(m_row_bus, m_row_floor), s.earliest));
-        c.seq = s.seq;
-        c.kind = kAct;
-        c.slot = b.head[k];
+        m_act_mask[w] &= ~bit;
     }
-    if (better(c, out.row)) {
-        c.bank = bi;
-        out.row = c;
+    const bool mode = m_cand_mode;
+    const int k = mode ? 1 : 0;
+    // While a refresh is pending no queued request starts.
+    if (m_cand_rp || b.count[k] == 0) {
+        b.conf_seq = UINT64_MAX;
+        m_hit_mask[w] &= ~bit;
+        m_row_mask[w] &= ~bit;
+        c.r_kind = kNone;
+        c.r_slot = -1;
+        return;
+    }
+    // Oldest row hit and oldest request to another row, of the current mode.
+    const bool open = b.open_row != kClosed;
+    const uint32_t hits = open ? b.hits[k] : 0;
+    const bool conflict = open && b.count[k] > hits;
+    int32_t hit = -1, conf = -1;
+    for (int32_t i = b.head[k]; i >= 0 && ((hits && hit < 0) || (conflict && conf < 0)); i = m_slots[i].next) {
+        if (m_slots[i].row == b.open_row) {
+            if (hit < 0) hit = i;
+        } else if (conf < 0) {
+            conf = i;
+        }
+    }
+    b.conf_seq = conf >= 0 ? m_slots[conf].seq : UINT64_MAX;
+    // Row hits first, with a cap: once row_hit_cap hits have bypassed the oldest request to
+    // another row, hits younger than it wait and its PRE goes ahead (row_hit_cap = 0: no hit
+    // priority at all, Ramulator's FR-FCFS).
+    const bool capped = m_cap != 0 && conflict && b.bypassed >= m_cap;
+    if (hit >= 0 && !(capped && m_slots[hit].seq > b.conf_seq)) {
+        const Slot& s = m_slots[hit];
+        c.h_slot = hit;
+        c.h_local = max2(mode ? b.wr_ok : b.rd_ok, s.earliest);
+        c.h_seq = s.seq;
+        m_hit_mask[w] |= bit;
+    } else {
+        m_hit_mask[w] &= ~bit;
+    }
+    // Row command: ACT for the oldest request of a closed bank; PRE for the oldest request to
+    // another row, never under an active request, and not while younger hits have priority.
+    if (!open) {
+        const Slot& s = m_slots[b.head[k]];
+        c.r_kind = kAct;
+        c.r_slot = b.head[k];
+        c.r_local = max2(b.act_ok, s.earliest);
+        c.r_seq = s.seq;
+        c.r_gidx = b.group;
+        m_row_mask[w] |= bit;
+    } else if (conflict && b.active < 0 && (m_cap == 0 || hits == 0 || capped)) {
+        const Slot& s = m_slots[conf];
+        c.r_kind = kPre;
+        c.r_slot = conf;
+        c.r_local = max2(b.pre_ok, s.earliest);
+        c.r_seq = s.seq;
+        c.r_gidx = static_cast<uint32_t>(m_groups.size());
+        m_row_mask[w] |= bit;
+    } else {
+        c.r_kind = kNone;
+        c.r_slot = -1;
+        m_row_mask[w] &= ~bit;
+    }
+}
+
+void Channel::refresh_all_banks() {
+    for (size_t w = 0; w < m_pending.size(); ++w) {
+        m_act_mask[w] = m_hit_mask[w] = m_row_mask[w] = 0;
+        uint64_t bits = m_pending[w];
+        while (bits) {
+            refresh_bank(static_cast<uint32_t>(w * 64 + static_cast<size_t>(__builtin_ctzll(bits))));
+            bits &= bits - 1;
+        }
+    }
+}
+
+void Channel::merge_col(uint32_t bi, Bests& out) const {
+    const BankCand& c = m_cand[bi];
+    const uint64_t bit = 1ull << (bi & 63);
+    const size_t w = bi >> 6;
+    const GPart& gp = m_gpart[c.group];
+    if (m_act_mask[w] & bit) {
+        const int64_t t = max3(c.a_local, gp.col[c.a_write], m_col_floor);
+        if (t < out.act_col.time || (t == out.act_col.time && c.a_seq < out.act_col.seq)) {
+            out.act_col.time = t;
+            out.act_col.seq = c.a_seq;
+            out.act_col.bank = bi;
+        }
+    }
+    if (m_hit_mask[w] & bit) {
+        const int64_t t = max3(c.h_local, gp.col[m_cand_mode ? 1 : 0], m_col_floor);
+        if (t < out.hit_col.time || (t == out.hit_col.time && c.h_seq < out.hit_col.seq)) {
+            out.hit_col.time = t;
+            out.hit_col.seq = c.h_seq;
+            out.hit_col.bank = bi;
+        }
+    }
+}
+
+void Channel::merge_row(uint32_t bi, Bests& out) const {
+    if (!(m_row_mask[bi >> 6] & (1ull << (bi & 63)))) return;
+    const BankCand& c = m_cand[bi];
+    const int64_t t = max3(c.r_local, m_gpart[c.r_gidx].act, max2(m_row_bus, m_row_floor));
+    if (t < out.row.time || (t == out.row.time && c.r_seq < out.row.seq)) {
+        out.row.time = t;
+        out.row.seq = c.r_seq;
+        out.row.bank = bi;
+        out.row.kind = c.r_kind;
     }
 }
 
@@ -266,37 +336,73 @@ void Channel::eval_refresh(Bests& out) const {
 }
 
 void Channel::ensure_bests() {
-    if (m_col_ok && m_row_ok) return;
     const bool rp = ref_pending();
     // The read/write mode is evaluated only when no refresh is pending (as Ramulator does).
     const bool mode = rp ? m_write_mode : next_write_mode();
-    if ((m_col_ok || m_row_ok) && mode != m_bests.mode) m_col_ok = m_row_ok = false;
-    m_bests.mode = mode;
-    const bool do_col = !m_col_ok, do_row = !m_row_ok;
-    if (do_col) m_bests.act_col = m_bests.hit_col = Cand();
-    if (do_row) m_bests.row = Cand();
-    for (size_t w = 0; w < m_pending.size(); ++w) {
-        uint64_t bits = m_pending[w];
-        while (bits) {
-            const uint32_t bi = static_cast<uint32_t>(w * 64 + static_cast<size_t>(__builtin_ctzll(bits)));
-            bits &= bits - 1;
-            if (do_col) eval_col(bi, mode, rp, m_bests);
-            if (do_row && !rp) eval_row(bi, mode, m_bests);
-        }
+    if (mode != m_cand_mode || rp != m_cand_rp) {
+        m_cand_mode = mode;
+        m_cand_rp = rp;
+        refresh_all_banks();
+        m_col_ok = m_row_ok = false;
     }
-    if (do_row && rp) eval_refresh(m_bests);
-    m_col_ok = m_row_ok = true;
+    if (m_col_ok && m_row_ok) return;
+    m_bests.mode = mode;
+    if (!m_col_ok) {
+        m_bests.act_col = m_bests.hit_col = Cand();
+        for (size_t w = 0; w < m_pending.size(); ++w) {
+            uint64_t bits = m_act_mask[w] | m_hit_mask[w];
+            while (bits) {
+                merge_col(static_cast<uint32_t>(w * 64 + static_cast<size_t>(__builtin_ctzll(bits))), m_bests);
+                bits &= bits - 1;
+            }
+        }
+        m_col_ok = true;
+    }
+    if (!m_row_ok) {
+        m_bests.row = Cand();
+        if (rp) {
+            eval_refresh(m_bests);
+        } else {
+            for (size_t w = 0; w < m_pending.size(); ++w) {
+                uint64_t bits = m_row_mask[w];
+                while (bits) {
+                    merge_row(static_cast<uint32_t>(w * 64 + static_cast<size_t>(__builtin_ctzll(bits))), m_bests);
+                    bits &= bits - 1;
+                }
+            }
+        }
+        m_row_ok = true;
+    }
 }
 
 const Channel::Cand& Channel::choose() const {
     // Column slot first (an active request before a plain row hit), then the row slot.
     const Cand& col = m_bests.act_col.time <= m_bests.hit_col.time ? m_bests.act_col : m_bests.hit_col;
-    return (col.kind != kNone && col.time <= m_bests.row.time) ? col : m_bests.row;
+    return (col.time != kNever && col.time <= m_bests.row.time) ? col : m_bests.row;
+}
+
+Channel::Cand Channel::complete(const Cand& c) const {
+    // The scans record only time, age and bank; fill in the command from the bank's cache.
+    Cand d = c;
+    if (&c == &m_bests.act_col) {
+        const BankCand& b = m_cand[c.bank];
+        d.kind = b.a_write ? kWr : kRd;
+        d.slot = m_banks[c.bank].active;
+        d.from_active = true;
+    } else if (&c == &m_bests.hit_col) {
+        d.kind = m_cand_mode ? kWr : kRd;
+        d.slot = m_cand[c.bank].h_slot;
+        d.from_active = false;
+    } else if (c.kind == kAct || c.kind == kPre) {
+        d.slot = m_cand[c.bank].r_slot;
+    }
+    return d;
 }
 
 void Channel::issue(const Cand& d) {
     const int64_t t = d.time;
     m_write_mode = m_bests.mode;
+    if (m_log) log_command(d);
     Counters& c = *m_counters;
     switch (d.kind) {
     case kRd:
@@ -332,23 +438,32 @@ void Channel::issue(const Cand& d) {
             done = t + m_cwl + m_bl;
             ++c.write_bursts;
         }
-        // A hit served while an older request to another row of this bank waits.
-        if (b.count[0] + b.count[1] > b.hits[0] + b.hits[1]) ++b.bypassed;
+        // A hit served ahead of an older request to another row of this bank.
+        if (sl.seq > b.conf_seq) ++b.bypassed;
         if (done > m_max_done) m_max_done = done;
         if (m_record) m_sink->push_back({sl.tag, done, sl.write});
         release(s);
         // Closed page: precharge automatically (RDA/WRA) unless another request wants this row.
-        if (m_closed_page && b.active < 0 && b.hits[0] + b.hits[1] == 0) close_bank(b, b.pre_ok, true);
+        if (m_closed_page && b.active < 0 && b.hits[0] + b.hits[1] == 0 && b.open_row != kClosed)
+            close_bank(b, b.pre_ok, true);
         update_pending(d.bank);
+        const Kind old_row_kind = m_cand[d.bank].r_kind;
+        const int32_t old_row_slot = m_cand[d.bank].r_slot;
+        update_gparts(b.pc);
+        refresh_bank(d.bank);
         m_col_floor = t + 1;
         m_row_floor = max2(m_row_floor, t);
-        // Column candidates all moved (floor, bus, tCCD); the row candidates only in this bank.
+        // Column candidates all moved (floor, tCCD, data bus); row candidates only in this bank.
         m_col_ok = false;
         if (ref_pending() || next_write_mode() != m_bests.mode) {
             m_row_ok = false;
         } else if (m_row_ok) {
-            if (m_bests.row.kind != kNone && m_bests.row.bank == d.bank) m_row_ok = false;
-            else eval_row(d.bank, m_bests.mode, m_bests);
+            if (m_bests.row.kind != kNone && m_bests.row.bank == d.bank &&
+                (m_cand[d.bank].r_kind != old_row_kind || m_cand[d.bank].r_slot != old_row_slot ||
+                 m_closed_page))
+                m_row_ok = false;
+            else
+                merge_row(d.bank, m_bests);
         }
         return;
     }
@@ -381,10 +496,12 @@ void Channel::issue(const Cand& d) {
         p.faw[p.faw_i] = t;
         p.faw_i = (p.faw_i + 1) & 3;
         ++c.acts;
+        update_gparts(b.pc);
+        refresh_bank(d.bank);
         // Row candidates moved (bus, tRRD, tFAW); column candidates only gain this bank's.
         m_row_ok = false;
         if (next_write_mode() != m_bests.mode) m_col_ok = false;
-        else if (m_col_ok) eval_col(d.bank, m_bests.mode, false, m_bests);
+        else if (m_col_ok) merge_col(d.bank, m_bests);
         break;
     }
     case kPre: {
@@ -394,9 +511,10 @@ void Channel::issue(const Cand& d) {
             sl.counted = true;
         }
         close_bank(m_banks[d.bank], t, true);
+        refresh_bank(d.bank);
         m_row_bus = t + 1;
         m_row_ok = false;
-        if (m_bests.hit_col.kind != kNone && m_bests.hit_col.bank == d.bank) m_col_ok = false;
+        if (m_bests.hit_col.time != kNever && m_bests.hit_col.bank == d.bank) m_col_ok = false;
         break;
     }
     case kPreAb: {
@@ -406,6 +524,7 @@ void Channel::issue(const Cand& d) {
             if (m_banks[bi].open_row != kClosed) close_bank(m_banks[bi], t, false);
         ++c.precharges;
         m_row_bus = t + 1;
+        refresh_all_banks();
         invalidate();
         break;
     }
@@ -413,6 +532,7 @@ void Channel::issue(const Cand& d) {
         Pc& p = m_pcs[d.pc];
         p.act_block = t + m_rfc - m_adj;
         p.preab_block = t + m_rfc;
+        update_gparts(d.pc);
         ++c.refreshes;
         ++m_ref_head;
         if (m_ref_head == m_ref_fifo.size()) {
@@ -430,6 +550,27 @@ void Channel::issue(const Cand& d) {
     m_col_floor = max2(m_col_floor, t + 1);
 }
 
+void Channel::log_command(const Cand& d) {
+    CommandRecord r{d.time, CommandRecord::act, 0, d.bank, 0};
+    switch (d.kind) {
+    case kRd: r.kind = CommandRecord::rd; break;
+    case kWr: r.kind = CommandRecord::wr; break;
+    case kAct: r.kind = CommandRecord::act; break;
+    case kPre: r.kind = CommandRecord::pre; break;
+    case kPreAb: r.kind = CommandRecord::pre_all; break;
+    case kRef: r.kind = CommandRecord::ref; break;
+    case kNone: return;
+    }
+    if (d.kind == kPreAb || d.kind == kRef) {
+        r.pc = d.pc;
+        r.bank = m_pcs[d.pc].first_bank;
+    } else {
+        r.pc = m_banks[d.bank].pc;
+        r.row = d.kind == kPre ? m_banks[d.bank].open_row : m_slots[d.slot].row;
+    }
+    m_log->push_back(r);
+}
+
 void Channel::trigger_refresh() {
     for (uint32_t p = 0; p < m_pcs.size(); ++p) m_ref_fifo.push_back(p);
     m_next_ref += m_refi;
@@ -439,7 +580,9 @@ void Channel::trigger_refresh() {
 int64_t Channel::step_until(int64_t limit) {
     for (;;) {
         ensure_bests();
-        const Cand d = choose();
+        const Cand& best = choose();
+        if (best.time == kNever && !(m_refresh_on && m_next_ref <= limit)) return -1;
+        const Cand d = complete(best);
         if (m_refresh_on && m_next_ref <= limit && m_next_ref <= d.time) {
             trigger_refresh();
             continue;

@@ -53,6 +53,16 @@ struct Counters {
     uint64_t row_conflicts = 0;  ///< bursts that found another row open (first command PRE)
 };
 
+/// A command as issued (for tests and debugging: Channel::set_command_log).
+struct CommandRecord {
+    enum Kind : uint8_t { act, pre, pre_all, rd, wr, ref };
+    int64_t cycle;
+    Kind kind;
+    uint32_t pc;
+    uint32_t bank;  ///< flat bank in the channel (pre_all/ref: first bank of the pseudo-channel)
+    uint32_t row;
+};
+
 /// A finished burst: its tag and the cycle its data transfer ends.
 struct Completion {
     uint64_t tag;
@@ -87,6 +97,8 @@ public:
     void reset_max_completion() { m_max_done = -1; }
     /// When false, completions only update max_completion() (no per-burst records).
     void set_record(bool r) { m_record = r; }
+    /// Appends every issued command to `log` (nullptr: off).
+    void set_command_log(std::vector<CommandRecord>* log) { m_log = log; }
 
 private:
     enum Kind : uint8_t { kNone, kRd, kWr, kAct, kPre, kPreAb, kRef };
@@ -109,9 +121,27 @@ private:
         uint32_t count[2] = {0, 0};                       // queued slots per kind
         uint32_t hits[2] = {0, 0};                        // of which target open_row
         int32_t active = -1;
-        uint32_t bypassed = 0;
+        uint32_t bypassed = 0;           // hits served ahead of the oldest conflicting request
+        uint64_t conf_seq = UINT64_MAX;  // age of that request (current mode)
         uint32_t group = 0;  // index in m_groups
         uint32_t pc = 0;
+    };
+    /// Cached candidates of one bank (recomputed when the bank changes). *_local is the bank's own
+    /// part of the ready time (bank timing, arrival); the group/PC part (GPart) and the bus/floor
+    /// part are added when candidates are compared. One cache line per bank.
+    struct BankCand {
+        int64_t a_local = 0, h_local = 0, r_local = 0;
+        uint64_t a_seq = 0, h_seq = 0, r_seq = 0;
+        int32_t h_slot = -1, r_slot = -1;
+        uint32_t group = 0;   // column part index
+        uint32_t r_gidx = 0;  // ACT: its group; PRE: the dummy entry with no group part
+        uint8_t a_write = 0;
+        Kind r_kind = kNone;
+    };
+    /// Group + pseudo-channel part of the ready time of a column command (by kind) and of an ACT.
+    struct GPart {
+        int64_t col[2] = {0, 0};
+        int64_t act = 0;
     };
     struct Group {
         int64_t rd_ok = 0, wr_ok = 0, act_ok = 0;
@@ -147,11 +177,14 @@ private:
         return a.time < b.time || (a.time == b.time && a.seq < b.seq);
     }
 
-    void eval_col(uint32_t bi, bool mode, bool ref_pending, Bests& out) const;
-    void eval_row(uint32_t bi, bool mode, Bests& out) const;
+    void refresh_bank(uint32_t bi);
+    void refresh_all_banks();
+    void merge_col(uint32_t bi, Bests& out) const;
+    void merge_row(uint32_t bi, Bests& out) const;
     void eval_refresh(Bests& out) const;
     void ensure_bests();
     const Cand& choose() const;
+    Cand complete(const Cand& c) const;
     void issue(const Cand& d);
     void trigger_refresh();
     int64_t step_until(int64_t limit);
@@ -164,12 +197,15 @@ private:
     void release(int32_t s);
     void update_pending(uint32_t bank);
     void invalidate() { m_col_ok = m_row_ok = false; }
+    void update_gparts(uint32_t pc);
+    void log_command(const Cand& d);
 
     // Parameters (cycles).
     int64_t m_cl, m_cwl, m_rcd_rd, m_rcd_wr, m_rp, m_ras, m_rc, m_wr, m_rtp, m_ccd_s, m_ccd_l, m_rrd_s, m_rrd_l,
         m_faw, m_wtr_s, m_wtr_l, m_rtw, m_rfc, m_refi, m_act_cycles, m_adj, m_bl;
     uint64_t m_depth[2];
-    double m_high, m_low;
+    uint64_t m_high_count;  // write drain starts above this many queued writes
+    uint64_t m_low_count;   // and stops below this many
     uint64_t m_cap;
     bool m_closed_page;
     bool m_refresh_on;
@@ -177,9 +213,14 @@ private:
     std::vector<Slot> m_slots;
     std::vector<int32_t> m_free;
     std::vector<Bank> m_banks;
+    std::vector<BankCand> m_cand;
+    std::vector<GPart> m_gpart;  // per group, plus one all-zero entry for PRE candidates
     std::vector<Group> m_groups;
     std::vector<Pc> m_pcs;
     std::vector<uint64_t> m_pending;  // bit per bank: requests queued or active
+    std::vector<uint64_t> m_act_mask, m_hit_mask, m_row_mask;  // banks with such a cached candidate
+    bool m_cand_mode = false;  // read/write mode of the cached bank candidates
+    bool m_cand_rp = false;    // refresh-pending state of the cached bank candidates
     uint64_t m_queued[2] = {0, 0};
     uint64_t m_requests = 0;
     uint64_t m_seq = 0;
@@ -196,6 +237,7 @@ private:
     bool m_col_ok = false, m_row_ok = false;
     bool m_record = true;
 
+    std::vector<CommandRecord>* m_log = nullptr;
     Counters* m_counters;
     std::vector<Completion>* m_sink;
 };

@@ -48,12 +48,12 @@ namespace qasim::models {
 
 /// Per-op costs of the vector unit (one row of the table in vector_model.cpp).
 struct VectorOpCost {
-    uint32_t ops_per_elem = 1;    ///< element operations per output element
-    uint32_t reductions = 0;      ///< dependent lanes-wide reductions (tree latency each)
-    uint32_t special_per_elem = 0; ///< transcendental evaluations per element (exp, erf, sigmoid)
-    uint32_t inputs = 1;          ///< input tensors of `elems` elements each
-    uint32_t read_passes = 1;     ///< passes over the chunk reading its inputs from the buffer
-    uint32_t write_passes = 1;    ///< buffer writes per element (intermediates + result)
+    uint32_t ops_per_elem = 1;      ///< element operations per output element
+    uint32_t reductions = 0;        ///< dependent lanes-wide reductions (tree latency each)
+    uint32_t special_per_elem = 0;  ///< transcendental evaluations per element (exp, erf, sigmoid)
+    uint32_t inputs = 1;            ///< input tensors of `elems` elements each
+    uint32_t read_passes = 1;       ///< passes over the chunk reading its inputs from the buffer
+    uint32_t write_passes = 1;      ///< buffer writes per element (intermediates + result)
 };
 
 /// The default cost of a vector op kind. Throws std::invalid_argument for matmul kinds.
@@ -61,9 +61,10 @@ const VectorOpCost& vector_op_cost(OpKind kind);
 
 /// Parameters of one vector unit.
 struct VectorParams {
-    uint64_t lanes = 128;                ///< SIMD lanes (elements per cycle per operation)
-    /// On-chip buffer (bytes) for inputs and outputs of the tiles. Default 256 KiB: two 128-lane
-    /// chunks of a 4096-wide FP16 row (in + out) fit many times over; not from a product sheet.
+    /// SIMD lanes (elements per cycle per operation); 128 as vec0 in DESIGN.md §4's sketch.
+    uint64_t lanes = 128;
+    /// On-chip buffer (bytes) for inputs and outputs of the tiles. Default 256 KiB, the same as
+    /// hw/vector's `buffer_kb` default (a configuration choice, not a measured figure).
     uint64_t buffer_bytes = 256ull * 1024;
     /// Cycles per element per lane by op kind, overriding the defaults (= ops_per_elem).
     std::map<OpKind, uint64_t> cycles_per_elem;

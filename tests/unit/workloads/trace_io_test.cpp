@@ -147,14 +147,14 @@ TEST(TraceYaml, Errors) {
     // Unknown op kind lists the op kinds.
     std::string e = yaml_error(yaml_with_row("{name: x, op: atention_qk, m: 1, k: 1, n: 1}"));
     EXPECT_HAS(e, "t.yaml: ops[0] (x), line 3: op: unknown op 'atention_qk'; allowed: gemm, gemv, "
-                             "attention_qk, attention_pv, softmax"));
+                  "attention_qk, attention_pv, softmax");
     EXPECT_HAS(e, "lut_build");
     // Unknown row key.
     e = yaml_error(yaml_with_row("{name: x, op: gemm, m: 1, k: 1, n: 1, tile: 4}"));
-    EXPECT_HAS(e, "ops[0] (x), line 3: tile: unknown key; allowed: name, op, m, k, n, batch, repeat"));
+    EXPECT_HAS(e, "ops[0] (x), line 3: tile: unknown key; allowed: name, op, m, k, n, batch, repeat");
     // Unknown top-level key.
     e = yaml_error("schema: qasim.trace/1\ncontxt: 3\nops:\n  - {name: x, op: add, elems: 1}\n");
-    EXPECT_HAS(e, "t.yaml: contxt: unknown key; allowed: schema, model, phase, batch, seq, context"));
+    EXPECT_HAS(e, "t.yaml: contxt: unknown key; allowed: schema, model, phase, batch, seq, context");
     // Bad format strings quote the format grammar.
     e = yaml_error(yaml_with_row("{name: x, op: gemm, m: 1, k: 1, n: 1, b_fmt: int4/q128}"));
     EXPECT_HAS(e, "ops[0] (x), line 3: b_fmt: format 'int4/q128': unknown granularity 'q128'");
@@ -162,7 +162,7 @@ TEST(TraceYaml, Errors) {
     e = yaml_error("schema: qasim.trace/1\nquant: {weights: int99}\nops:\n  - {name: x, op: add, elems: 1}\n");
     EXPECT_HAS(e, "quant.weights: format 'int99': integer width must be 1..16");
     e = yaml_error("schema: qasim.trace/1\nquant: {weight: int4}\nops:\n  - {name: x, op: add, elems: 1}\n");
-    EXPECT_HAS(e, "quant.weight: unknown role; allowed: weights, activations, kv, scores"));
+    EXPECT_HAS(e, "quant.weight: unknown role; allowed: weights, activations, kv, scores");
     // Matmul shape rules.
     e = yaml_error(yaml_with_row("{name: x, op: gemm, m: 0, k: 1, n: 1}"));
     EXPECT_HAS(e, "(x), line 3: m: must be an integer >= 1, got '0'");
@@ -179,7 +179,7 @@ TEST(TraceYaml, Errors) {
     e = yaml_error(yaml_with_row("{name: x, op: gemm, m: 1, k: 2, n: 2, repeat: 0}"));
     EXPECT_HAS(e, "repeat: must be an integer >= 1, got '0'");
     e = yaml_error(yaml_with_row("{name: x, op: gemm, m: 1, k: 2, n: 2, b_src: weights}"));
-    EXPECT_HAS(e, "b_src: unknown 'weights'; allowed: weight, kv, act"));
+    EXPECT_HAS(e, "b_src: unknown 'weights'; allowed: weight, kv, act");
     // Non-matmul rules.
     e = yaml_error(yaml_with_row("{name: x, op: softmax}"));
     EXPECT_HAS(e, "elems: required for op softmax (elems >= 1)");
@@ -193,7 +193,7 @@ TEST(TraceYaml, Errors) {
     e = yaml_error(yaml_with_row("{op: add, elems: 4}"));
     EXPECT_HAS(e, "ops[0], line 3: name: required");
     e = yaml_error(yaml_with_row("{name: x, elems: 4}"));
-    EXPECT_HAS(e, "op: required; allowed: gemm"));
+    EXPECT_HAS(e, "op: required; allowed: gemm");
     e = yaml_error(yaml_with_row("{name: x, op: add, elems: [4]}"));
     EXPECT_HAS(e, "elems: must be a scalar");
     e = yaml_error("schema: qasim.trace/1\nops:\n  - 5\n");
@@ -264,9 +264,9 @@ TEST(TraceCsv, Errors) {
     std::string e = csv_error("name,op,m,k,n\nx,gemm,1,2,0\n");
     EXPECT_HAS(e, "t.csv: line 2 (x): n: must be an integer >= 1, got '0'");
     e = csv_error("name,op,m,k,n\nx,gem,1,2,3\n");
-    EXPECT_HAS(e, "t.csv: line 2 (x): op: unknown op 'gem'; allowed: gemm, gemv"));
+    EXPECT_HAS(e, "t.csv: line 2 (x): op: unknown op 'gem'; allowed: gemm, gemv");
     e = csv_error("name,op,tile\nx,add,1\n");
-    EXPECT_HAS(e, "t.csv: line 1: header: unknown column 'tile'; allowed: name, op, m, k, n"));
+    EXPECT_HAS(e, "t.csv: line 1: header: unknown column 'tile'; allowed: name, op, m, k, n");
     e = csv_error("name,op,elems,elems\nx,add,1,1\n");
     EXPECT_HAS(e, "duplicate column 'elems'");
     e = csv_error("op,elems\nadd,1\n");
@@ -304,8 +304,8 @@ TEST(TraceFiles, LoadAndResolve) {
     EXPECT_EQ(to_yaml(resolve_workload(y)), to_yaml(t));
     EXPECT_EQ(resolve_workload("zoo:deit-tiny").source, "zoo:deit-tiny");
     EXPECT_EQ(to_yaml(resolve_workload("zoo:deit-tiny")), to_yaml(t));
-    EXPECT_HAS(error_of([&] { load_trace(x); }), "trace '" + x + "': unknown extension '.txt'; allowed: .yaml, .yml, .csv"));
-    EXPECT_HAS(error_of([&] { load_trace(dir + "/does_not_exist.yaml"); }), "cannot be read"));
+    EXPECT_HAS(error_of([&] { load_trace(x); }), "trace '" + x + "': unknown extension '.txt'; allowed: .yaml, .yml, .csv");
+    EXPECT_HAS(error_of([&] { load_trace(dir + "/does_not_exist.yaml"); }), "cannot be read");
     std::remove(y.c_str());
     std::remove(c.c_str());
     std::remove(x.c_str());

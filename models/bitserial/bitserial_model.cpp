@@ -1,0 +1,273 @@
+#include "models/bitserial/bitserial_model.h"
+
+#include <algorithm>
+#include <stdexcept>
+#include <vector>
+
+namespace qasim::models {
+namespace {
+
+uint64_t ceil_div(uint64_t a, uint64_t b) { return a / b + (a % b != 0); }
+
+[[noreturn]] void overflow(const std::string& ctx) {
+    throw std::invalid_argument("bitserial model: " + ctx + " overflows the 64-bit counters");
+}
+
+uint64_t mul(uint64_t a, uint64_t b, const std::string& ctx) {
+    uint64_t r = 0;
+    if (__builtin_mul_overflow(a, b, &r)) overflow(ctx);
+    return r;
+}
+
+uint64_t add(uint64_t a, uint64_t b, const std::string& ctx) {
+    uint64_t r = 0;
+    if (__builtin_add_overflow(a, b, &r)) overflow(ctx);
+    return r;
+}
+
+/// Group size along K of a format's scales (0 if it has none along K).
+uint64_t k_group(const Format& f) {
+    switch (f.gran) {
+    case Granularity::group: return f.group_along_n ? 0 : f.group;
+    case Granularity::mx_block:
+    case Granularity::nv_block: return f.group;
+    default: return 0;
+    }
+}
+
+/// Scale per output channel/tensor (or along N): rescaled once per output, not per group.
+bool output_scaled(const Format& f) {
+    return f.gran == Granularity::channel || f.gran == Granularity::tensor ||
+           (f.gran == Granularity::group && f.group_along_n) || f.tensor_scale_bits > 0;
+}
+
+/// Operands whose products need an exponent add before the integer serial steps.
+bool has_exponent(const Format& f) {
+    return f.kind == NumKind::floating || f.kind == NumKind::bitmod || f.kind == NumKind::ovp;
+}
+
+std::string shape_str(uint64_t M, uint64_t K, uint64_t N, const BitserialParams& p) {
+    return "GEMM M=" + std::to_string(M) + " K=" + std::to_string(K) + " N=" + std::to_string(N) +
+           " on a " + std::to_string(p.rows) + "x" + std::to_string(p.cols) + " bit-serial array";
+}
+
+void validate_params(const BitserialParams& p, const std::string& s) {
+    if (p.rows == 0 || p.cols == 0 || p.bits_per_cycle == 0 || p.dot_width == 0 || p.acc_bits == 0)
+        throw std::invalid_argument("bitserial model: " + s +
+                                    ": rows, cols, bits_per_cycle, dot_width and acc_bits must be >= 1");
+}
+
+const Format& serial_fmt(const Format& a, const Format& b, const BitserialParams& p) {
+    return p.serial == SerialOperand::weight ? b : a;
+}
+const Format& parallel_fmt(const Format& a, const Format& b, const BitserialParams& p) {
+    return p.serial == SerialOperand::weight ? a : b;
+}
+
+/// Index ranges of 0..n-1 whose tiles are equal: cuts at 0, 1 and n-1.
+struct Segment {
+    uint64_t start, count;
+};
+std::vector<Segment> segments(uint64_t n) {
+    std::vector<uint64_t> cuts = {0, 1, n - 1};
+    std::sort(cuts.begin(), cuts.end());
+    cuts.erase(std::unique(cuts.begin(), cuts.end()), cuts.end());
+    std::vector<Segment> out;
+    for (size_t j = 0; j < cuts.size(); ++j) {
+        if (cuts[j] >= n) break;
+        const uint64_t end = (j + 1 < cuts.size() && cuts[j + 1] < n) ? cuts[j + 1] : n;
+        out.push_back({cuts[j], end - cuts[j]});
+    }
+    return out;
+}
+
+bool same_tile(const Tile& a, const Tile& b) {
+    return a.load_a_bytes == b.load_a_bytes && a.load_b_bytes == b.load_b_bytes &&
+           a.store_bytes == b.store_bytes && a.compute_cycles == b.compute_cycles &&
+           a.macs == b.macs && a.sram_read_bytes == b.sram_read_bytes &&
+           a.sram_write_bytes == b.sram_write_bytes && a.actions.all() == b.actions.all();
+}
+
+void append(std::vector<Tile>& v, const Tile& t, uint64_t count) {
+    if (count == 0) return;
+    if (!v.empty() && same_tile(v.back(), t)) {
+        v.back().count += count;
+        return;
+    }
+    v.push_back(t);
+    v.back().count = count;
+}
+
+uint64_t bytes_of_bits(uint64_t bits) { return bits / 8 + (bits % 8 != 0); }
+
+}  // namespace
+
+const char* to_string(SerialOperand s) {
+    return s == SerialOperand::weight ? "weight" : "activation";
+}
+
+uint32_t serial_bits(const Format& f) { return static_cast<uint32_t>(std::max(1, f.serial_passes())); }
+
+uint32_t parallel_slices(const Format& op, const Format& pe) {
+    const bool op_float = op.kind == NumKind::floating;
+    if (pe.kind == NumKind::floating) {
+        if (op_float) return (op.exp_bits <= pe.exp_bits && op.man_bits <= pe.man_bits) ? 1 : 0;
+        const uint32_t w = static_cast<uint32_t>(pe.man_bits + 2);
+        return static_cast<uint32_t>(ceil_div(static_cast<uint64_t>(op.multiplier_bits()), w));
+    }
+    const uint64_t w = static_cast<uint64_t>(std::max(1, pe.multiplier_bits()));
+    const uint64_t need = static_cast<uint64_t>(op_float ? op.man_bits + 2 : op.multiplier_bits());
+    return static_cast<uint32_t>(std::max<uint64_t>(1, ceil_div(need, w)));
+}
+
+BitserialInfo bitserial_info(uint64_t M, uint64_t K, uint64_t N, const Format& a, const Format& b,
+                             const BitserialParams& p) {
+    const std::string s = shape_str(M, K, N, p);
+    validate_params(p, s);
+    if (M == 0 || K == 0 || N == 0)
+        throw std::invalid_argument("bitserial model: " + s + ": M, K and N must be >= 1");
+    const Format& par = parallel_fmt(a, b, p);
+    const uint32_t slices = parallel_slices(par, p.parallel_format);
+    if (slices == 0)
+        throw std::invalid_argument("bitserial model: " + s + ": the parallel operand format " + par.spec +
+                                    " does not fit the " + p.parallel_format.spec + " datapath");
+    BitserialInfo r;
+    r.passes = ceil_div(serial_bits(serial_fmt(a, b, p)), p.bits_per_cycle) * slices;
+    uint64_t G = 0;
+    for (uint64_t g : {k_group(a), k_group(b)})
+        if (g) G = G ? std::min(G, g) : g;
+    const uint64_t D = p.dot_width;
+    uint64_t steps_per_group = 0;
+    if (G) {
+        r.groups = ceil_div(K, G);
+        steps_per_group = ceil_div(std::min(G, K), D);
+        r.k_steps = add(mul(K / G, ceil_div(G, D), s), ceil_div(K % G, D), s);
+    } else {
+        r.k_steps = ceil_div(K, D);
+    }
+    r.n_blocks = ceil_div(N, p.rows);
+    r.m_blocks = ceil_div(M, p.cols);
+    const uint64_t blocks = mul(r.n_blocks, r.m_blocks, s);
+    r.bs_cycles = mul(mul(blocks, r.k_steps, s), r.passes, s);
+    if (G) {
+        const uint64_t hidden = mul(steps_per_group, r.passes, s);
+        const uint64_t stall = p.dequant_cycles > hidden ? p.dequant_cycles - hidden : 0;
+        r.stall_cycles = mul(mul(blocks, r.groups, s), stall, s);
+    }
+    const bool scaled = G || output_scaled(a) || output_scaled(b);
+    r.drain_cycles = scaled ? p.dequant_cycles : 0;
+    r.total_cycles = add(add(r.bs_cycles, r.stall_cycles, s), r.drain_cycles, s);
+    return r;
+}
+
+TilePlan bitserial_plan(const Op& op, const BitserialParams& p) {
+    if (!is_matmul(op.kind))
+        throw std::invalid_argument(std::string("bitserial model: op '") + op.name + "' is a " +
+                                    to_string(op.kind) +
+                                    "; a bit-serial array runs gemm, gemv, attention_qk, attention_pv");
+    const uint64_t M = op.m, K = op.k, N = op.n;
+    const std::string s = shape_str(M, K, N, p) + " (op '" + op.name + "')";
+    if (op.batch == 0) throw std::invalid_argument("bitserial model: " + s + ": batch must be >= 1");
+    unsigned __int128 prod = static_cast<unsigned __int128>(M) * K;
+    prod = prod * N * op.batch * 64;
+    if (prod > (static_cast<unsigned __int128>(1) << 63)) overflow(s);
+    const BitserialInfo info = bitserial_info(M, K, N, op.a, op.b, p);
+    const uint64_t R = p.rows, C = p.cols;
+    const uint64_t last_rows = N - (info.n_blocks - 1) * R, last_cols = M - (info.m_blocks - 1) * C;
+    const uint64_t a_all = op.a.matrix_bytes(K, M);
+    const bool a_fits = a_all <= p.act_sram_bytes;
+    const bool grouped = info.groups > 0;
+    const bool out_scaled = output_scaled(op.a) || output_scaled(op.b);
+    const uint64_t rescales = grouped ? info.groups : (out_scaled ? 1 : 0);
+    const bool exp = has_exponent(op.a) || has_exponent(op.b);
+    const uint64_t hidden_stall = info.n_blocks * info.m_blocks == 0
+                                      ? 0
+                                      : info.stall_cycles / (info.n_blocks * info.m_blocks);
+    const uint64_t meta_a = static_cast<uint64_t>(op.a.scale_bits + op.a.zero_bits);
+    const uint64_t meta_b = static_cast<uint64_t>(op.b.scale_bits + op.b.zero_bits);
+
+    auto tile = [&](uint64_t o, uint64_t i, bool last_of_instance) {
+        const uint64_t rows = o + 1 == info.n_blocks ? last_rows : R;
+        const uint64_t cols = i + 1 == info.m_blocks ? last_cols : C;
+        Tile t;
+        t.compute_cycles = add(mul(info.k_steps, info.passes, s), hidden_stall, s);
+        if (last_of_instance) t.compute_cycles = add(t.compute_cycles, info.drain_cycles, s);
+        t.macs = mul(mul(rows, cols, s), K, s);
+        // DRAM: weight slice once per N block, A once per op if resident else per N block.
+        if (i == 0) t.load_b_bytes = op.b.matrix_bytes(K, rows);
+        if (o == 0 || !a_fits) t.load_a_bytes = op.a.matrix_bytes(K, cols);
+        t.store_bytes = op.out.payload_bytes(cols, rows);
+        // Buffer reads: every element of the block's slices once; metadata at group boundaries.
+        const uint64_t wbits = mul(mul(K, rows, s), static_cast<uint64_t>(op.b.bits), s);
+        const uint64_t abits = mul(mul(K, cols, s), static_cast<uint64_t>(op.a.bits), s);
+        uint64_t mbits = 0;
+        if (k_group(op.b)) mbits += ceil_div(K, k_group(op.b)) * rows * meta_b;
+        if (k_group(op.a)) mbits += ceil_div(K, k_group(op.a)) * cols * meta_a;
+        const uint64_t obits = mul(mul(rows, cols, s), static_cast<uint64_t>(op.out.bits), s);
+        t.sram_read_bytes = bytes_of_bits(wbits + abits + mbits);
+        t.sram_write_bytes = bytes_of_bits(obits);
+        t.actions.add("bs_step", mul(mul(rows, cols, s), mul(info.k_steps, info.passes, s), s));
+        if (exp) t.actions.add("exp_align", t.macs);
+        t.actions.add("dequant", mul(mul(rows, cols, s), rescales, s));
+        uint64_t bitmod = 0, ovp = 0;
+        if (op.b.kind == NumKind::bitmod) bitmod += K * rows;
+        if (op.a.kind == NumKind::bitmod) bitmod += K * cols;
+        if (op.b.kind == NumKind::ovp) ovp += K * rows;
+        if (op.a.kind == NumKind::ovp) ovp += K * cols;
+        t.actions.add("bitmod_decode", bitmod);
+        t.actions.add("ovp_decode", ovp);
+        t.actions.add("sram_read_bits.weight", wbits);
+        t.actions.add("sram_read_bits.act", abits);
+        t.actions.add("sram_read_bits.meta", mbits);
+        t.actions.add("sram_write_bits.out", obits);
+        return t;
+    };
+
+    auto instance = [&](bool last_instance) {
+        std::vector<Tile> v;
+        for (const Segment& so : segments(info.n_blocks)) {
+            std::vector<Tile> col;
+            for (const Segment& si : segments(info.m_blocks)) {
+                const bool has_last = last_instance && so.start == info.n_blocks - 1 &&
+                                      si.start + si.count == info.m_blocks;
+                if (has_last && si.count > 1) {
+                    append(col, tile(so.start, si.start, false), si.count - 1);
+                    append(col, tile(so.start, si.start, true), 1);
+                } else {
+                    append(col, tile(so.start, si.start, has_last), si.count);
+                }
+            }
+            // The N-block segment repeats its M-block list so.count times.
+            if (col.size() == 1) {
+                append(v, col[0], col[0].count * so.count);
+            } else {
+                for (uint64_t k = 0; k < so.count; ++k)
+                    for (const auto& t : col) append(v, t, t.count);
+            }
+        }
+        return v;
+    };
+
+    TilePlan plan;
+    std::vector<Tile> tiles;
+    if (op.batch > 1) {
+        const std::vector<Tile> mid = instance(false);
+        if (mid.size() == 1) {
+            append(tiles, mid[0], mid[0].count * (op.batch - 1));
+        } else {
+            for (uint64_t k = 0; k + 1 < op.batch; ++k)
+                for (const auto& t : mid) append(tiles, t, t.count);
+        }
+    }
+    for (const auto& t : instance(true)) append(tiles, t, t.count);
+    plan.tiles = std::move(tiles);
+    plan.peak_ops_per_cycle = std::max<uint64_t>(1, R * C * p.dot_width / std::max<uint64_t>(1, info.passes));
+    const uint64_t w_fold = op.b.matrix_bytes(K, std::min(N, R));
+    const uint64_t a_fold = op.a.matrix_bytes(K, std::min(M, C));
+    const uint64_t o_fold = op.out.payload_bytes(std::min(M, C), std::min(N, R));
+    plan.double_buffered = 2 * w_fold <= p.weight_sram_bytes && (a_fits || 2 * a_fold <= p.act_sram_bytes) &&
+                           2 * o_fold <= p.out_sram_bytes;
+    return plan;
+}
+
+}  // namespace qasim::models

@@ -1,0 +1,330 @@
+#include "models/lut_core/lut_model.h"
+
+#include <algorithm>
+#include <limits>
+#include <stdexcept>
+#include <vector>
+
+namespace qasim::models {
+
+namespace {
+
+uint64_t ceil_div(uint64_t a, uint64_t b) { return b == 0 ? 0 : (a + b - 1) / b; }
+
+uint64_t ceil_log2(uint64_t x) {
+    uint64_t l = 0;
+    while ((uint64_t{1} << l) < x) ++l;
+    return l;
+}
+
+uint64_t bits_to_bytes(uint64_t bits) { return ceil_div(bits, 8); }
+
+bool is_fp8(const Format& f) { return f.is_float() && f.bits == 8; }
+
+/// Scale multiplies per output after the planes are combined (see the file header).
+uint64_t rescales_per_output(const Format& b, uint64_t k) {
+    if (b.scale_bits == 0) return 0;
+    switch (b.gran) {
+    case Granularity::group:
+        return b.group_along_n ? k : ceil_div(k, b.group);
+    case Granularity::channel:
+    case Granularity::tensor:
+        return 1;
+    default:
+        return 1;
+    }
+}
+
+bool same_tile(const Tile& a, const Tile& b) {
+    return a.load_a_bytes == b.load_a_bytes && a.load_b_bytes == b.load_b_bytes &&
+           a.store_bytes == b.store_bytes && a.compute_cycles == b.compute_cycles &&
+           a.macs == b.macs && a.sram_read_bytes == b.sram_read_bytes &&
+           a.sram_write_bytes == b.sram_write_bytes && a.actions.all() == b.actions.all();
+}
+
+void append(std::vector<Tile>& tiles, const Tile& t, uint64_t count) {
+    if (count == 0) return;
+    if (!tiles.empty() && same_tile(tiles.back(), t)) {
+        tiles.back().count += count;
+        return;
+    }
+    tiles.push_back(t);
+    tiles.back().count = count;
+}
+
+bool mac_fits(const Format& op, const Format& pe) {
+    if (pe.is_float()) {
+        if (op.is_float()) return op.exp_bits <= pe.exp_bits && op.man_bits <= pe.man_bits;
+        return op.multiplier_bits() <= pe.man_bits + 2;
+    }
+    return !op.is_float() && op.multiplier_bits() <= pe.bits;
+}
+
+/// Bytes of `rows` rows of A (groups along K).
+uint64_t a_rows_bytes(const Format& a, uint64_t rows, uint64_t k) { return a.matrix_bytes(k, rows); }
+
+}  // namespace
+
+const char* to_string(Precompute p) { return p == Precompute::on_chip ? "on_chip" : "fused"; }
+
+uint32_t lut_weight_planes(const Format& b) {
+    if (b.kind == NumKind::ternary) return 2;
+    if (b.kind == NumKind::integer && b.bits >= 1 && b.bits <= 4) return static_cast<uint32_t>(b.bits);
+    throw std::invalid_argument("LUT tensor core: weight format " + b.spec +
+                                " is not a 1-4-bit integer or ternary format");
+}
+
+uint64_t lut_table_entries(uint64_t group_k, bool symmetric) {
+    if (group_k == 0 || group_k > 16) throw std::invalid_argument("LUT tensor core: group_k must be 1..16");
+    return uint64_t{1} << (symmetric ? group_k - 1 : group_k);
+}
+
+uint32_t lut_entry_bits(const Format& a, uint64_t group_k, uint32_t table_bits) {
+    if (table_bits) return table_bits;
+    if (a.is_float()) return 16;  // fp16 tables for fp16/bf16 and fp8 activations (file header)
+    return static_cast<uint32_t>(a.bits + ceil_log2(group_k));
+}
+
+uint64_t lut_build_adds(uint64_t group_k, bool symmetric) {
+    const uint64_t e = lut_table_entries(group_k, symmetric);
+    if (symmetric) return (group_k - 1) + (e - 1);
+    return e - 1 - group_k;
+}
+
+std::string lut_core_support(const Op& op, const LutCoreParams& p) {
+    if (!is_matmul(op.kind))
+        return std::string("a tensor core runs matmul ops (gemm, gemv, attention_qk, attention_pv), not ") +
+               to_string(op.kind);
+    const Format& a = op.a;
+    const Format& b = op.b;
+    if (p.datapath == TcDatapath::lut) {
+        const bool b_ok = b.kind == NumKind::ternary || (b.kind == NumKind::integer && b.bits >= 1 && b.bits <= 4);
+        if (!b_ok)
+            return "a LUT tensor core takes 1-4-bit integer or ternary weights (operand B), got " + b.spec +
+                   (b.kind == NumKind::integer && b.bits > 4
+                        ? std::string(": ") + std::to_string(b.bits) +
+                              "-bit weights need a MAC unit (mac_tensor_core or systolic_array)"
+                        : std::string(""));
+        const bool a_ok = (a.kind == NumKind::integer && a.bits >= 2 && a.bits <= 8) ||
+                          (a.is_float() && (a.bits == 16 || is_fp8(a)));
+        if (!a_ok)
+            return "a LUT tensor core takes int2..int8, fp16, bf16 or fp8 activations (operand A), got " + a.spec;
+        if (!mac_fits(a, p.act_format))
+            return "operand A format " + a.spec + " does not fit the " + p.act_format.spec +
+                   " tables of this LUT core (act_format)";
+        return "";
+    }
+    if (!mac_fits(a, p.mac_format))
+        return "operand A format " + a.spec + " does not fit the " + p.mac_format.spec + " MAC datapath";
+    const bool b_int = b.kind == NumKind::integer || b.kind == NumKind::ternary;
+    if (b_int && b.bits > 8)
+        return "operand B format " + b.spec + ": the dequantizer takes integer weights of at most 8 bits";
+    if (!b_int && !(b.is_float() && mac_fits(b, p.mac_format)))
+        return "operand B format " + b.spec + " has no dequantizer to " + p.mac_format.spec +
+               " on a MAC tensor core (integer, ternary or a float that fits)";
+    return "";
+}
+
+LutBlocking lut_blocking(const Op& op, const LutCoreParams& p) {
+    const uint64_t M = op.m, K = op.k, N = op.n;
+    const bool lut = p.datapath == TcDatapath::lut;
+    const uint64_t sn = p.tile_n * p.engines;
+    LutBlocking r;
+    // Columns: largest multiple of SN whose B block fits half the weight buffer.
+    const uint64_t n_max = ceil_div(N, sn) * sn;
+    r.b_resident = op.b.matrix_bytes(K, N) <= p.weight_sram_bytes;
+    uint64_t bn = sn;
+    bool ok_b = 2 * op.b.matrix_bytes(K, sn) <= p.weight_sram_bytes;
+    if (ok_b) {
+        // Binary search over multiples of SN (matrix_bytes is monotone in n).
+        uint64_t lo = 1, hi = n_max / sn;
+        while (lo < hi) {
+            const uint64_t mid = lo + (hi - lo + 1) / 2;
+            if (2 * op.b.matrix_bytes(K, mid * sn) <= p.weight_sram_bytes) lo = mid;
+            else hi = mid - 1;
+        }
+        bn = lo * sn;
+    }
+    if (r.b_resident) ok_b = true;
+    bn = std::min(bn, n_max);
+    // Rows: two row blocks of A / tables and two output blocks.
+    const uint64_t entries = lut ? lut_table_entries(p.group_k, p.symmetric_table) : 0;
+    const uint64_t ebits = lut ? lut_entry_bits(p.act_format, p.group_k, p.table_bits) : 0;
+    const uint64_t groups = lut ? ceil_div(K, p.group_k) : 0;
+    auto fits = [&](uint64_t bm) {
+        const bool need_a = !lut || p.precompute == Precompute::on_chip;
+        if (need_a && 2 * a_rows_bytes(op.a, bm, K) > p.act_sram_bytes) return false;
+        if (lut && 2 * bits_to_bytes(bm * groups * entries * ebits) > p.table_sram_bytes) return false;
+        if (2 * op.out.matrix_bytes(bn, bm) > p.out_sram_bytes) return false;
+        return true;
+    };
+    const uint64_t m_max = ceil_div(M, p.tile_m) * p.tile_m;
+    uint64_t bm = p.tile_m;
+    bool ok_m = fits(p.tile_m);
+    if (ok_m) {
+        uint64_t lo = 1, hi = m_max / p.tile_m;
+        while (lo < hi) {
+            const uint64_t mid = lo + (hi - lo + 1) / 2;
+            if (fits(mid * p.tile_m)) lo = mid;
+            else hi = mid - 1;
+        }
+        bm = lo * p.tile_m;
+    }
+    r.bm = std::min(bm, m_max);
+    r.bn = bn;
+    r.double_buffered = ok_b && ok_m;
+    return r;
+}
+
+uint64_t lut_block_cycles(uint64_t bm, uint64_t bn, uint64_t k, uint32_t planes, const LutCoreParams& p) {
+    const uint64_t steps = ceil_div(bm, p.tile_m) * ceil_div(bn, p.tile_n * p.engines) * ceil_div(k, p.tile_k);
+    if (p.datapath == TcDatapath::mac) return steps;
+    return steps * planes * ceil_div(p.tile_n, p.lookup_ports);
+}
+
+TilePlan lut_core_plan(const Op& op, const LutCoreParams& p) {
+    if (auto why = lut_core_support(op, p); !why.empty()) throw std::invalid_argument(why);
+    if (op.m == 0 || op.k == 0 || op.n == 0 || op.batch == 0)
+        throw std::invalid_argument("tensor core: zero matmul dimension");
+    if (p.engines == 0 || p.tile_m == 0 || p.tile_n == 0 || p.tile_k == 0 || p.lookup_ports == 0)
+        throw std::invalid_argument("tensor core: zero engine or tile size");
+    const bool lut = p.datapath == TcDatapath::lut;
+    if (lut && (p.group_k == 0 || p.tile_k % p.group_k != 0))
+        throw std::invalid_argument("LUT tensor core: tile_k must be a multiple of group_k");
+    const uint64_t M = op.m, K = op.k, N = op.n;
+    if (M > (1ull << 24) || K > (1ull << 24) || N > (1ull << 24))
+        throw std::invalid_argument("tensor core: matmul dimension above 2^24");
+
+    const Format& a = op.a;
+    const Format& b = op.b;
+    const uint32_t planes = lut ? lut_weight_planes(b) : 1;
+    const uint64_t entries = lut ? lut_table_entries(p.group_k, p.symmetric_table) : 0;
+    const uint64_t ebits = lut ? lut_entry_bits(p.act_format, p.group_k, p.table_bits) : 0;
+    const uint64_t G = lut ? ceil_div(K, p.group_k) : 0;
+    const uint64_t kt = ceil_div(K, p.tile_k);
+    const uint64_t gpk = lut ? p.tile_k / p.group_k : 0;
+    const uint64_t sn = p.tile_n * p.engines;
+    const bool on_chip = p.precompute == Precompute::on_chip;
+    const bool needs_dequant = !b.is_float() || b.has_metadata();
+    const uint64_t rescales = lut ? rescales_per_output(b, K) : 0;
+    const bool bias = lut && (p.symmetric_table || b.kind == NumKind::ternary);
+    const uint64_t lanes_n = std::min(p.tile_n, p.lookup_ports);
+
+    const LutBlocking blk = lut_blocking(op, p);
+
+    TilePlan plan;
+    plan.double_buffered = blk.double_buffered;
+    const uint64_t per_cycle = p.tile_m * p.tile_n * p.tile_k * p.engines;
+    plan.peak_ops_per_cycle =
+        lut ? std::max<uint64_t>(1, ceil_div(per_cycle, planes * ceil_div(p.tile_n, p.lookup_ports))) : per_cycle;
+
+    // One tile of bm' × bn' outputs. `first`: first column block of its row block (loads A or the
+    // tables, builds tables on chip); `load_b`: B block comes from memory; `extra`: exposed
+    // precompute cycles.
+    auto make_tile = [&](uint64_t bm, uint64_t bn, bool first, bool load_b, uint64_t extra) {
+        Tile t;
+        const uint64_t mt = ceil_div(bm, p.tile_m);
+        const uint64_t nt = ceil_div(bn, sn);
+        const uint64_t outs = bm * bn;
+        t.compute_cycles = lut_block_cycles(bm, bn, K, planes, p) + extra;
+        t.macs = outs * K;
+        t.store_bytes = op.out.matrix_bytes(bn, bm);
+        uint64_t rd_bits = 0, wr_bits = 0;
+        auto rd = [&](const char* name, uint64_t bits) {
+            t.actions.add(name, bits);
+            rd_bits += bits;
+        };
+        auto wr = [&](const char* name, uint64_t bits) {
+            t.actions.add(name, bits);
+            wr_bits += bits;
+        };
+        if (load_b) {
+            t.load_b_bytes = b.matrix_bytes(K, bn);
+            wr("sram_write_bits.weight", 8 * t.load_b_bytes);
+        }
+        const uint64_t out_bits = outs * static_cast<uint64_t>(op.out.bits);
+        wr("sram_write_bits.out", out_bits);
+        rd("sram_read_bits.out", out_bits);
+        if (lut) {
+            const uint64_t table_bits_blk = bm * G * entries * ebits;
+            if (first) {
+                if (on_chip) {
+                    t.load_a_bytes = a_rows_bytes(a, bm, K);
+                    t.actions.add("table_build", bm * G);
+                    t.actions.add("table_build_add", bm * G * lut_build_adds(p.group_k, p.symmetric_table));
+                    wr("sram_write_bits.act", bm * K * static_cast<uint64_t>(a.bits));
+                    rd("sram_read_bits.act", bm * K * static_cast<uint64_t>(a.bits));
+                } else {
+                    t.load_a_bytes = bits_to_bytes(table_bits_blk);
+                }
+                wr("sram_write_bits.table", table_bits_blk);
+            }
+            t.actions.add("lookup", outs * G * planes);
+            t.actions.add("tree_add", outs * kt * (gpk - 1) * planes);
+            t.actions.add("shift_acc", outs * kt * planes);
+            if (bias) t.actions.add("bias_add", outs);
+            t.actions.add("rescale", outs * rescales);
+            t.actions.add("lut_write", bm * G * entries * ceil_div(bn, p.tile_n));
+            rd("sram_read_bits.table", table_bits_blk * nt);
+            rd("sram_read_bits.weight", mt * K * bn * planes);
+            // Weight-plane registers of the engines: tile_k × tile_n bits per engine step.
+            t.actions.add("operand_reg_bits", mt * kt * ceil_div(bn, lanes_n) * p.tile_k * lanes_n * planes);
+        } else {
+            if (first) t.load_a_bytes = a_rows_bytes(a, bm, K);
+            if (first) wr("sram_write_bits.act", bm * K * static_cast<uint64_t>(a.bits));
+            t.actions.add("mac", outs * K);
+            if (needs_dequant) t.actions.add("dequant", mt * K * bn);
+            rd("sram_read_bits.weight", mt * K * bn * static_cast<uint64_t>(b.bits));
+            rd("sram_read_bits.act", bm * K * nt * static_cast<uint64_t>(a.bits));
+            // Operand registers: A (tile_m × tile_k) and dequantized B (tile_k × tile_n) per step.
+            const uint64_t eng_steps = mt * kt * ceil_div(bn, p.tile_n);
+            t.actions.add("operand_reg_bits",
+                          eng_steps * (p.tile_m + p.tile_n) * p.tile_k * static_cast<uint64_t>(p.mac_format.bits));
+        }
+        t.sram_read_bytes = bits_to_bytes(rd_bits);
+        t.sram_write_bytes = bits_to_bytes(wr_bits);
+        return t;
+    };
+
+    const uint64_t row_blocks = ceil_div(M, blk.bm);
+    const uint64_t col_blocks = ceil_div(N, blk.bn);
+    const uint64_t bm_last = M - (row_blocks - 1) * blk.bm;
+    const uint64_t bn_last = N - (col_blocks - 1) * blk.bn;
+    auto pre_cycles = [&](uint64_t bm) {
+        return lut && on_chip ? ceil_div(bm * G * entries, p.precompute_entries_per_cycle) : 0;
+    };
+    auto row_lookup = [&](uint64_t bm) {
+        return (col_blocks - 1) * lut_block_cycles(bm, blk.bn, K, planes, p) +
+               lut_block_cycles(bm, bn_last, K, planes, p);
+    };
+
+    std::vector<Tile> tiles;
+    uint64_t prev_lookup = 0;
+    bool very_first = true;
+    for (uint64_t inst = 0; inst < op.batch; ++inst) {
+        for (uint64_t rb = 0; rb < row_blocks; ++rb) {
+            const uint64_t bm = rb + 1 == row_blocks ? bm_last : blk.bm;
+            const bool load_b = !blk.b_resident || rb == 0;
+            const uint64_t pre = pre_cycles(bm);
+            const uint64_t extra = very_first ? pre : (pre > prev_lookup ? pre - prev_lookup : 0);
+            very_first = false;
+            // Identical row blocks (same size, no B load, same exposure) repeat the same tiles.
+            for (uint64_t cb = 0; cb < col_blocks; ++cb) {
+                const uint64_t bn = cb + 1 == col_blocks ? bn_last : blk.bn;
+                if (cb == 0) {
+                    append(tiles, make_tile(bm, bn, true, load_b, extra), 1);
+                } else if (cb + 1 < col_blocks) {
+                    append(tiles, make_tile(bm, bn, false, load_b, 0), col_blocks - 2);
+                    cb = col_blocks - 2;
+                } else {
+                    append(tiles, make_tile(bm, bn, false, load_b, 0), 1);
+                }
+            }
+            prev_lookup = row_lookup(bm);
+        }
+    }
+    plan.tiles = std::move(tiles);
+    return plan;
+}
+
+}  // namespace qasim::models

@@ -1,0 +1,167 @@
+#pragma once
+// LUT tensor core (LUT Tensor Core, Mo et al. ISCA 2025, arXiv:2408.06003; T-MAC, Wei et al.
+// EuroSys 2025, arXiv:2407.00088) and its MAC baseline (FP16×INT tensor core that dequantizes the
+// weights, then multiplies): timing, actions and tile plans. Pure C++ (no SystemC).
+//
+// GEMM convention: A[M×K]·B[K×N] → C[M×N]; A = activations (int8, fp16, fp8), B = low-bit weights.
+//
+// ---------------------------------------------------------------------------------------------
+// LUT datapath (TcDatapath::lut)
+// ---------------------------------------------------------------------------------------------
+// Table. Activations are taken in groups of g = group_k along K. For one row m and one group j the
+// table holds the signed sums  T[s] = Σ_{i<g} s_i·a_{m, jg+i}  over sign vectors s ∈ {±1}^g (weight
+// bit 1 → +1, 0 → −1: LUT Tensor Core's "weight reinterpretation" q' = 2q − (2^b − 1)). T is odd,
+// T(−s) = −T(s), so with symmetric_table the table stores E = 2^(g−1) entries (s_0 = +1) and the
+// lookup negates by the first weight bit (published_numbers.md §4: 8 entries at K = 4). Without
+// symmetry the table stores the 2^g plain subset sums Σ_{i: w_i = 1} a_i, E = 2^g.
+// Entry width (set by the datapath's `act_format`, which every op's A must fit: int8 and fp8 fit
+// fp16): activations int-b → b + ⌈log2 g⌉ bits (exact sums); fp16/bf16 → 16; fp8 → 16
+// (fp16 tables: a sum of fp8 values does not fit fp8; T-MAC/LUT TC keep fp16 tables for fp16
+// activations); `table_bits` overrides (e.g. 8: T-MAC's int8-quantized tables).
+//
+// Weights. An integer weight of b bits (1..4) is read as P = b bit-planes; a ternary weight
+// {−1, 0, +1} is stored as u = w + 1 ∈ {0, 1, 2} in P = 2 planes (T-MAC's ternary encoding), with
+// the offset removed by one correction add per output (below). For each plane p the g weight bits
+// of one group form the table index: one lookup returns Σ_i a_i·bit_p(w_i) (or its ± form).
+// Σ_k a_k w_k = Σ_p 2^p·Σ_j T_j[idx_{p,j}] (+ correction): planes are combined by shift-and-add,
+// bit-serial over the planes, so every count below that involves lookups is ∝ P.
+//   correction: symmetric tables give ½(Σ_p 2^p L_p + (2^P − 1)·Σ_k a_k) and ternary gives
+//   Σ a·u − Σ a; Σ_k a_k is the all-ones table entry, so either is one add per output ("bias_add").
+//
+// Engine (one LMMA unit). Per cycle an engine processes one tile_m × tile_n × tile_k block for one
+// plane: it holds tile_m · (tile_k/g) tables in registers (LUT TC: elongated M2×N64×K4, one
+// 8-entry table per row); every table is read by tile_n lookup muxes (lookup_ports per cycle, so
+// a tile takes ⌈tile_n / lookup_ports⌉ cycles per plane): the same table serves all N columns
+// (table reuse across N). Per output lane: tile_k/g lookups, an adder tree of tile_k/g − 1 adds,
+// and one shift-accumulate into the (m, n) accumulator (int: shift is wiring; float: exponent add).
+// `engines` engines work side by side on different columns of the same rows (tables broadcast),
+// so the unit covers SN = tile_n·engines columns per step.
+//
+// Per GEMM instance, with G = ⌈K/g⌉, kt = ⌈K/tile_k⌉, mt(x) = ⌈x/tile_m⌉, nt(x) = ⌈x/SN⌉,
+// pf = ⌈tile_n/lookup_ports⌉ and a block of bm × bn outputs (below):
+//   lookup cycles     = mt(bm) · nt(bn) · kt · P · pf                      (per block)
+//   lookups           = M · N · G · P
+//   tree adds         = M · N · kt · (tile_k/g − 1) · P
+//   shift-accumulates = M · N · kt · P
+//   bias adds         = M · N                     (symmetric table or ternary weights; else 0)
+//   rescales          = M · N · ⌈K/group⌉ (B scales per group along K), M · N (per channel /
+//                       tensor), 0 (no scales): fp16 multiply + accumulate after the planes
+//   tables built      = M · G                     (once per row and group: table reuse across N)
+//   build adds        = M · G · ((g − 1) + (E − 1))  symmetric (first entry g−1 adds, each next
+//                       entry one add, Gray-code order: T' = T ± 2a_i); non-symmetric:
+//                       M · G · (2^g − 1 − g) (the empty and single sums are free)
+//   table entries written to the table buffer = M · G · E          (built on chip or arriving)
+//   table-register loads  = Σ_blocks bm · G · E · ⌈bn/tile_n⌉      (per engine step, "lut_write")
+//   table-buffer reads    = Σ_blocks bm · G · E · nt(bn) · entry_bits   (one read broadcast)
+//   weight-buffer reads   = Σ_blocks mt(bm) · K · bn · P bits   (one plane read serves tile_m rows)
+// Precompute (`precompute`):
+//   on_chip: a precompute stage reads A from the activation buffer and writes the tables into the
+//     table buffer at `precompute_entries_per_cycle`; it builds the next row block's tables while
+//     the engines work on the current one (the table buffer holds two blocks), so only the first
+//     block's build is exposed: cycles = pre(0) + Σ_b lookup(b) + Σ_{b≥1} max(0, pre(b) − lookup(b−1))
+//     with pre(b) = ⌈bm_b · G · E / precompute_entries_per_cycle⌉, lookup(b) = the lookup cycles
+//     of row block b (all its column blocks). A is loaded from memory (A bytes).
+//   fused: the preceding operator built the tables (T-MAC / LUT TC operator fusion): no build
+//     cycles or adds here, but the tables (M · G · E · entry_bits bits) are loaded from memory
+//     instead of A and written into the table buffer.
+//
+// ---------------------------------------------------------------------------------------------
+// MAC datapath (TcDatapath::mac, the baseline): dequantize-then-multiply
+// ---------------------------------------------------------------------------------------------
+// Each engine does tile_m × tile_n × tile_k MACs per cycle in `mac_format` (fp16) with an adder
+// tree and acc_bits accumulators; integer/ternary B elements are converted to mac_format and
+// scaled (one "dequant" each) when they enter the engine, once per row sub-tile:
+//   cycles per block = mt(bm) · nt(bn) · kt            (independent of the weight bits)
+//   macs = M·N·K;  dequants = Σ_blocks mt(bm) · K · bn (0 when B is already in mac_format)
+//   weight-buffer reads = Σ_blocks mt(bm) · K · bn · b.bits;  act-buffer reads = Σ_blocks bm·K·nt(bn)·a.bits
+//
+// ---------------------------------------------------------------------------------------------
+// Blocking and memory traffic (both datapaths)
+// ---------------------------------------------------------------------------------------------
+// The GEMM is cut into blocks of bm rows × bn columns over the full K (one Tile per block; row
+// blocks outer, column blocks inner). bn is the largest multiple of SN (≤ N rounded up) whose
+// B block K × bn fits half the weight buffer (at least SN); bm the largest multiple of tile_m
+// (≤ M rounded up) such that two row blocks of A fit the activation buffer (lut on_chip, mac),
+// two row blocks of tables fit the table buffer (lut) and two bm × bn output blocks fit the output
+// buffer (at least tile_m). Accumulators stay in the engines over K (output stationary), so there
+// are no partial sums. A (or its tables) is loaded once, with the first column block of its row
+// block; B blocks are loaded for every row block unless the whole B (one instance) fits the weight
+// buffer, then only for the first. Every block stores bm × bn outputs (out format).
+// double_buffered = every 2× condition holds (or B is resident). Batch instances run one after
+// another. peak_ops_per_cycle = ⌈tile_m·tile_n·tile_k·engines / (P·pf)⌉ (lut), tile_m·tile_n·
+// tile_k·engines (mac).
+// Not modelled: pipeline fill of the adder tree (a few cycles per block), padding of N inside a
+// tile beyond the used engines (idle lanes are clock-gated: actions count useful lanes only).
+#include <cstdint>
+#include <string>
+
+#include "models/formats/format.h"
+#include "models/op.h"
+#include "models/tile_plan.h"
+
+namespace qasim::models {
+
+/// Arithmetic of the tensor core: table lookup (LUT) or dequantize-then-multiply (MAC).
+enum class TcDatapath : uint8_t { lut, mac };
+
+/// Where the LUT tables are built: on this unit, or by the preceding operator (fused).
+enum class Precompute : uint8_t { on_chip, fused };
+
+const char* to_string(Precompute p);
+
+/// Parameters of a LUT (or MAC baseline) tensor core.
+struct LutCoreParams {
+    TcDatapath datapath = TcDatapath::lut;
+    uint64_t engines = 16;          ///< LMMA engines side by side (tables broadcast)
+    uint64_t tile_m = 2;            ///< rows per engine step (LUT TC: M2)
+    uint64_t tile_n = 64;           ///< columns per engine step (LUT TC: N64)
+    uint64_t tile_k = 4;            ///< reduction per engine step (LUT TC: K4); multiple of group_k
+    uint64_t group_k = 4;           ///< g: activations per table
+    bool symmetric_table = true;    ///< 2^(g−1) entries, sign from the weight bit
+    Precompute precompute = Precompute::on_chip;
+    uint64_t precompute_entries_per_cycle = 16;  ///< table entries built per cycle (on_chip)
+    uint64_t lookup_ports = 64;     ///< reads of one table per cycle (≤ tile_n)
+    uint32_t table_bits = 0;        ///< table entry width; 0 = from the activation format
+    uint32_t acc_bits = 32;         ///< accumulator width
+    /// Activation datapath the tables and adders are built for (lut): sets the entry width; an
+    /// op's A operand must fit it (int8 and fp8 fit an fp16 datapath).
+    Format act_format = parse_format("fp16");
+    Format mac_format = parse_format("fp16");  ///< MAC datapath operand format (mac only)
+    uint64_t act_sram_bytes = 512ull * 1024;     ///< holds A rows
+    uint64_t table_sram_bytes = 1024ull * 1024;  ///< holds tables (lut)
+    uint64_t weight_sram_bytes = 1024ull * 1024; ///< holds B blocks
+    uint64_t out_sram_bytes = 256ull * 1024;     ///< holds output blocks
+};
+
+/// Bit-planes a LUT core reads for weight format `b`: int/uint 1..4 → bits, ternary → 2.
+/// Throws std::invalid_argument for any other format.
+uint32_t lut_weight_planes(const Format& b);
+/// Entries of one table: 2^(g−1) with symmetry, 2^g without.
+uint64_t lut_table_entries(uint64_t group_k, bool symmetric);
+/// Width of one table entry for activations `a` (see the file header).
+uint32_t lut_entry_bits(const Format& a, uint64_t group_k, uint32_t table_bits);
+/// Adds to build one table (see the file header).
+uint64_t lut_build_adds(uint64_t group_k, bool symmetric);
+/// Empty if `op` runs on this core; otherwise why not (operand formats, op kind).
+std::string lut_core_support(const Op& op, const LutCoreParams& p);
+
+/// Block sizes chosen for one op (see "Blocking" in the file header).
+struct LutBlocking {
+    uint64_t bm = 0, bn = 0;
+    bool b_resident = false;
+    bool double_buffered = false;
+};
+LutBlocking lut_blocking(const Op& op, const LutCoreParams& p);
+
+/// Compute cycles of one tile of bm × bn outputs (lookup or MAC cycles, no precompute).
+uint64_t lut_block_cycles(uint64_t bm, uint64_t bn, uint64_t k, uint32_t planes, const LutCoreParams& p);
+
+/// Tile plan of one repeat of a matmul op (closed forms in the file header). Actions:
+/// lut: "lookup", "tree_add", "shift_acc", "bias_add", "rescale", "table_build", "table_build_add",
+/// "lut_write", "operand_reg_bits"; mac: "mac", "dequant", "operand_reg_bits"; both:
+/// "sram_read_bits.{act,table,weight,out}", "sram_write_bits.{act,table,weight,out}" (buffer
+/// fills from memory included).
+/// Throws std::invalid_argument for unsupported ops (lut_core_support) or zero dimensions.
+TilePlan lut_core_plan(const Op& op, const LutCoreParams& p);
+
+}  // namespace qasim::models
