@@ -2,7 +2,8 @@
 # Installs the Debian packages qasim needs, if any is missing (non-interactive: CI has no stdin).
 set -euo pipefail
 pkgs=(cmake g++ make pkg-config libsystemc-dev libyaml-cpp-dev libboost-program-options-dev
-      libgtest-dev libgmock-dev libbenchmark-dev python3 python3-yaml python3-numpy python3-matplotlib)
+      libgtest-dev libgmock-dev libbenchmark-dev python3 python3-yaml python3-numpy python3-matplotlib
+      gtkwave)  # gtkwave: vcd2fst for the waveform tests (tests/integration/waves)
 pkgs+=("$@")
 missing=()
 for p in "${pkgs[@]}"; do

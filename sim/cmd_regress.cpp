@@ -1,8 +1,9 @@
 // qasim regress DIR [--filter GLOB] [-j N] [--update] [--keep DIR] [--root DIR]
 // Runs every golden case of DIR (tests/golden/<case>.yaml, see sim/golden.h) in its own process
-// (`qasim run ... --out TMP --quiet`, this same executable), compares report.json with the expected
-// metrics and prints a table. Exit: 0 all pass, 1 a mismatch or a run that failed, 2 a malformed
-// case (bad file, unknown metric path) or an --update refused for an independent source.
+// (`qasim run ... --out TMP --quiet`, or `qasim memtest ... --json` for memtest cases, this same
+// executable), compares the report with the expected metrics and prints a table. Exit: 0 all
+// pass, 1 a mismatch or a run that failed, 2 a malformed case (bad file, unknown metric path) or
+// an --update refused for an independent source.
 #include <fcntl.h>
 #include <fnmatch.h>
 #include <sys/wait.h>
@@ -34,7 +35,8 @@ namespace {
 
 struct Job {
     const GoldenCase* c = nullptr;
-    fs::path dir;       ///< output directory of the run
+    fs::path dir;  ///< output directory of the run
+    fs::path report;  ///< the JSON the metrics are read from (report.json, or memtest's stdout)
     bool temp = false;  ///< remove `dir` afterwards
     std::vector<std::string> argv;
     pid_t pid = -1;
@@ -80,11 +82,17 @@ void prepare(Job& job, const std::string& self, const fs::path& root, const std:
         job.dir = fs::path(keep) / c.name;
         std::error_code ec;
         fs::create_directories(job.dir, ec);
-        if (ec) throw ConfigError("--keep '" + keep + "': cannot create '" + job.dir.string() + "': " + ec.message());
+        if (ec)
+            throw ConfigError("--keep '" + keep + "': cannot create '" + job.dir.string() +
+                              "': " + ec.message());
         fs::remove(job.dir / "report.json", ec);
+        fs::remove(job.dir / "stdout.txt", ec);
     } else {
-        std::string tmpl = (fs::temp_directory_path() / ("qasim-regress-" + c.name + "-XXXXXX")).string();
-        if (!::mkdtemp(tmpl.data())) throw ConfigError("cannot create a temporary directory: " + std::string(std::strerror(errno)));
+        std::string tmpl =
+            (fs::temp_directory_path() / ("qasim-regress-" + c.name + "-XXXXXX")).string();
+        if (!::mkdtemp(tmpl.data()))
+            throw ConfigError("cannot create a temporary directory: " +
+                              std::string(std::strerror(errno)));
         job.dir = tmpl;
         job.temp = true;
     }
@@ -94,6 +102,18 @@ void prepare(Job& job, const std::string& self, const fs::path& root, const std:
         write_file_atomic(hw, emit_yaml(c.hw));
     } else {
         hw = resolve(root, c.hw.Scalar());
+    }
+    if (c.is_memtest()) {
+        // `qasim memtest` prints its JSON report on stdout (DIR/stdout.txt).
+        job.argv = {self, "memtest", "--hw", hw};
+        for (const auto& s : c.set) {
+            job.argv.push_back("--set");
+            job.argv.push_back(s);
+        }
+        job.argv.insert(job.argv.end(), c.memtest.begin(), c.memtest.end());
+        job.argv.push_back("--json");
+        job.report = job.dir / "stdout.txt";
+        return;
     }
     if (c.workload.IsMap()) {
         wl = (job.dir / "golden_workload.yaml").string();
@@ -107,25 +127,32 @@ void prepare(Job& job, const std::string& self, const fs::path& root, const std:
         job.argv.push_back(s);
     }
     job.argv.insert(job.argv.end(), {"--out", job.dir.string(), "--quiet"});
+    job.report = job.dir / "report.json";
 }
 
-/// fork/exec of this executable; stdout and stderr go to DIR/run.log; the child runs in `root`.
+/// fork/exec of this executable; stdout goes to DIR/stdout.txt, stderr to DIR/run.log; the child
+/// runs in `root`.
 void spawn(Job& job, const fs::path& root) {
     std::vector<char*> args;
     for (auto& a : job.argv) args.push_back(a.data());
     args.push_back(nullptr);
     const std::string log = (job.dir / "run.log").string();
+    const std::string out = (job.dir / "stdout.txt").string();
     const std::string cwd = root.string();
     job.start = std::chrono::steady_clock::now();
     const pid_t pid = ::fork();
     if (pid < 0) throw ConfigError("cannot start a process: " + std::string(std::strerror(errno)));
     if (pid == 0) {
         // Only async-signal-safe calls between fork and exec.
-        const int fd = ::open(log.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-        if (fd >= 0) {
-            ::dup2(fd, 1);
-            ::dup2(fd, 2);
-            ::close(fd);
+        const int fo = ::open(out.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+        if (fo >= 0) {
+            ::dup2(fo, 1);
+            ::close(fo);
+        }
+        const int fe = ::open(log.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+        if (fe >= 0) {
+            ::dup2(fe, 2);
+            ::close(fe);
         }
         if (::chdir(cwd.c_str()) != 0) ::_exit(127);
         ::execv(args[0], args.data());
@@ -154,18 +181,19 @@ CaseResult finish(const Job& job) {
     }
     YAML::Node report;
     try {
-        report = load_yaml_text(read_text_file((job.dir / "report.json").string(), "report"),
-                                (job.dir / "report.json").string());
+        report = load_yaml_text(read_text_file(job.report.string(), "report"), job.report.string());
+        if (!report.IsMap()) throw ConfigError(job.report.string() + ": not a JSON object");
     } catch (const ConfigError& e) {
         r.status = CaseResult::Status::failed_run;
-        r.message = job.c->file + ": `qasim " + cmd + "` wrote no readable report.json: " + e.what();
+        r.message = job.c->file + ": `qasim " + cmd + "` wrote no readable report: " + e.what();
         return r;
     }
     return compare_case(*job.c, report);
 }
 
 /// Runs the jobs, at most `j` at a time, printing progress unless quiet.
-std::vector<CaseResult> run_all(std::vector<Job>& jobs, unsigned j, const fs::path& root, bool quiet) {
+std::vector<CaseResult> run_all(std::vector<Job>& jobs, unsigned j, const fs::path& root,
+                                bool quiet) {
     std::map<pid_t, size_t> running;
     std::vector<CaseResult> results(jobs.size());
     size_t next = 0, done = 0;
@@ -186,14 +214,17 @@ std::vector<CaseResult> run_all(std::vector<Job>& jobs, unsigned j, const fs::pa
         Job& job = jobs[it->second];
         running.erase(it);
         job.status = st;
-        job.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - job.start).count();
+        job.seconds =
+            std::chrono::duration<double>(std::chrono::steady_clock::now() - job.start).count();
         results[&job - jobs.data()] = finish(job);
         ++done;
         if (!quiet) {
             const CaseResult& r = results[&job - jobs.data()];
             std::cout << "[" << done << "/" << jobs.size() << "] " << job.c->name << ": "
-                      << (r.passed() ? "pass" : r.status == CaseResult::Status::ok ? "FAIL" : "ERROR") << " ("
-                      << format_number(std::round(job.seconds * 10) / 10) << " s)\n"
+                      << (r.passed()                           ? "pass"
+                          : r.status == CaseResult::Status::ok ? "FAIL"
+                                                               : "ERROR")
+                      << " (" << format_number(std::round(job.seconds * 10) / 10) << " s)\n"
                       << std::flush;
         }
         if (job.temp) {
@@ -212,7 +243,8 @@ int update(const std::vector<GoldenCase>& cases, const std::vector<CaseResult>& 
         const GoldenCase& c = cases[i];
         const CaseResult& r = results[i];
         if (r.status != CaseResult::Status::ok) {
-            std::cout << "not updating " << c.name << ": it did not produce every metric (see above)\n";
+            std::cout << "not updating " << c.name
+                      << ": it did not produce every metric (see above)\n";
             code = std::max(code, r.status == CaseResult::Status::malformed ? 2 : 1);
             continue;
         }
@@ -223,12 +255,15 @@ int update(const std::vector<GoldenCase>& cases, const std::vector<CaseResult>& 
             const auto got = r.got_text.find(c.metrics[k].path);
             if (got == r.got_text.end()) continue;  // null value: nothing sensible to write
             values[c.metrics[k].path] = got->second;
-            diff << "  " << c.metrics[k].path << ": " << c.metrics[k].expected_text << " -> " << got->second << "\n";
+            diff << "  " << c.metrics[k].path << ": " << c.metrics[k].expected_text << " -> "
+                 << got->second << "\n";
         }
         if (values.empty()) continue;
         if (!c.is_regression()) {
-            std::cout << "refusing to update " << c.file << ": its source is independent ('" << c.source
-                      << "'); only `regression:` cases are rewritten. Fix the simulator, or edit the case by hand "
+            std::cout << "refusing to update " << c.file << ": its source is independent ('"
+                      << c.source
+                      << "'); only `regression:` cases are rewritten. Fix the simulator, or edit "
+                         "the case by hand "
                          "after review if the reference itself was wrong.\n"
                       << diff.str();
             code = 2;
@@ -258,20 +293,26 @@ int cmd_regress(int argc, char** argv) {
         std::vector<std::string> filters;
         unsigned jobs_n = 1;
         bool do_update = false, quiet = false, failures_only = false;
-        po::options_description desc(
-            "qasim regress DIR: run the golden cases DIR/*.yaml and compare report.json with their expected "
-            "metrics\n(exit 0 all pass, 1 a mismatch or a failed run, 2 a malformed case or a refused update)");
-        desc.add_options()("help,h", "this help")
-            ("dir", po::value(&dir)->required(), "folder of golden cases (tests/golden)")
-            ("filter", po::value(&filters)->composing(), "run only cases whose name matches GLOB (repeatable)")
-            ("jobs,j", po::value(&jobs_n)->default_value(1), "cases run in parallel")
-            ("update", po::bool_switch(&do_update),
-             "rewrite the expected values of failing `regression:` cases (shows old -> new); refuses for "
-             "independent sources")
-            ("keep", po::value(&keep), "keep each case's run output in KEEP/<case>/ instead of a temporary folder")
-            ("root", po::value(&root)->default_value("."), "folder that paths in the cases are relative to (repo root)")
-            ("failures-only", po::bool_switch(&failures_only), "list only failing metrics in the table")
-            ("quiet,q", po::bool_switch(&quiet), "no progress lines");
+        po::options_description desc("qasim regress DIR: run the golden cases DIR/*.yaml and "
+                                     "compare their report (report.json, or memtest's JSON) with the expected "
+                                     "metrics\n(exit 0 all pass, 1 a mismatch or a failed run, 2 a "
+                                     "malformed case or a refused update)");
+        desc.add_options()("help,h", "this help")("dir", po::value(&dir)->required(),
+                                                  "folder of golden cases (tests/golden)")(
+            "filter", po::value(&filters)->composing(),
+            "run only cases whose name matches GLOB (repeatable)")(
+            "jobs,j", po::value(&jobs_n)->default_value(1),
+            "cases run in parallel")("update", po::bool_switch(&do_update),
+                                     "rewrite the expected values of failing `regression:` cases "
+                                     "(shows old -> new); refuses for "
+                                     "independent sources")(
+            "keep", po::value(&keep),
+            "keep each case's run output in KEEP/<case>/ instead of a temporary folder")(
+            "root", po::value(&root)->default_value("."),
+            "folder that paths in the cases are relative to (repo root)")(
+            "failures-only", po::bool_switch(&failures_only),
+            "list only failing metrics in the table")("quiet,q", po::bool_switch(&quiet),
+                                                      "no progress lines");
         po::positional_options_description pos;
         pos.add("dir", 1);
         po::variables_map vm;
@@ -282,7 +323,8 @@ int cmd_regress(int argc, char** argv) {
         }
         po::notify(vm);
         if (jobs_n < 1) throw ConfigError("-j " + std::to_string(jobs_n) + ": must be >= 1");
-        if (!fs::is_directory(dir)) throw ConfigError("golden folder '" + dir + "': not a directory");
+        if (!fs::is_directory(dir))
+            throw ConfigError("golden folder '" + dir + "': not a directory");
         if (!fs::is_directory(root)) throw ConfigError("--root '" + root + "': not a directory");
 
         std::vector<std::string> files;
@@ -290,13 +332,15 @@ int cmd_regress(int argc, char** argv) {
             if (!e.is_regular_file() || e.path().extension() != ".yaml") continue;
             const std::string name = e.path().stem().string();
             bool match = filters.empty();
-            for (const auto& f : filters) match = match || ::fnmatch(f.c_str(), name.c_str(), 0) == 0;
+            for (const auto& f : filters)
+                match = match || ::fnmatch(f.c_str(), name.c_str(), 0) == 0;
             if (match) files.push_back(e.path().string());
         }
         std::sort(files.begin(), files.end());
         if (files.empty())
             throw ConfigError("golden folder '" + dir + "': no case" +
-                              (filters.empty() ? "" : " matches --filter " + filters.front()) + " (*.yaml)");
+                              (filters.empty() ? "" : " matches --filter " + filters.front()) +
+                              " (*.yaml)");
 
         // Parse every case first: malformed files are reported together and nothing runs.
         std::vector<GoldenCase> cases;
@@ -309,8 +353,9 @@ int cmd_regress(int argc, char** argv) {
                     if (!n->IsScalar()) continue;
                     const std::string p = resolve(root_path, n->Scalar());
                     if (p.rfind("zoo:", 0) != 0 && !fs::is_regular_file(p))
-                        throw ConfigError(f + ": " + (n == &c.hw ? "hw" : "workload") + ": file '" + n->Scalar() +
-                                          "' not found (paths are relative to --root '" + root + "')");
+                        throw ConfigError(
+                            f + ": " + (n == &c.hw ? "hw" : "workload") + ": file '" + n->Scalar() +
+                            "' not found (paths are relative to --root '" + root + "')");
                 }
                 cases.push_back(std::move(c));
             } catch (const ConfigError& e) {
@@ -326,7 +371,8 @@ int cmd_regress(int argc, char** argv) {
             prepare(jobs[i], self, root_path, keep);
         }
         if (!quiet)
-            std::cout << "qasim regress: " << cases.size() << " case(s) from " << dir << ", -j " << jobs_n << "\n";
+            std::cout << "qasim regress: " << cases.size() << " case(s) from " << dir << ", -j "
+                      << jobs_n << "\n";
         const std::vector<CaseResult> results = run_all(jobs, jobs_n, root_path, quiet);
         std::cout << "\n";
         const int code = print_results(results, std::cout, !failures_only);

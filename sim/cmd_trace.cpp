@@ -27,12 +27,15 @@ struct FlagKey {
 const FlagKey kFlags[] = {
     {"phase", "phase", "prefill | decode (default prefill)"},
     {"batch", "batch", "B: sequences or images (default 1)"},
-    {"seq", "seq", "prefill: prompt length S; decode: tokens already cached (default: 1024 / 1023)"},
+    {"seq", "seq",
+     "prefill: prompt length S; decode: tokens already cached (default: 1024 / 1023)"},
     {"context", "context", "decode: keys attended L = seq + 1 (default 1024); prefill: = seq"},
-    {"quant", "quant", "quant spec, e.g. W4A16KV2, W8A8, W3, W4A4, W2A8KV4 or "
-                       "weights=int4/g128,activations=fp16,kv=int2/g32/fp16sz,scores=log2_4"},
+    {"quant", "quant",
+     "quant spec, e.g. W4A16KV2, W8A8, W3, W4A4, W2A8KV4 or "
+     "weights=int4/g128,activations=fp16,kv=int2/g32/fp16sz,scores=log2_4"},
     {"kv-residual", "kv_residual", "KIVI: newest R tokens kept in FP16 (multiple of the KV group)"},
-    {"causal", "causal", "prefill attention: dense (full S×S with mask, default) | exact (lower triangle)"},
+    {"causal", "causal",
+     "prefill attention: dense (full S×S with mask, default) | exact (lower triangle)"},
     {"logits", "logits", "prefill lm_head: last (default) | all S positions"},
     {"image", "image", "ViT input side in pixels (default: the config's image_size)"},
 };
@@ -43,12 +46,16 @@ int run(int argc, char** argv) {
     po::options_description desc(
         "qasim trace [zoo:]MODEL[:PHASE][?key=value&...] | --hf-config FILE [options]\n"
         "Writes a qasim.trace/1 trace (YAML or CSV) to stdout or --out");
-    desc.add_options()("help,h", "show this help")("list", po::bool_switch(&list), "list the zoo models")(
-        "hf-config", po::value(&hf_config), "build from a Hugging Face config.json instead of the zoo")(
-        "format", po::value(&format), "yaml | csv (default: from --out's extension, else yaml)")(
-        "out,o", po::value(&out), "output file (default stdout)");
+    desc.add_options()("help,h", "show this help");
+    desc.add_options()("list", po::bool_switch(&list), "list the zoo models");
+    desc.add_options()("hf-config", po::value(&hf_config),
+                       "build from a Hugging Face config.json instead of the zoo");
+    desc.add_options()("format", po::value(&format),
+                       "yaml | csv (default: from --out's extension, else yaml)");
+    desc.add_options()("out,o", po::value(&out), "output file (default stdout)");
     std::vector<std::string> values(sizeof(kFlags) / sizeof(kFlags[0]));
-    for (size_t i = 0; i < values.size(); ++i) desc.add_options()(kFlags[i].flag, po::value(&values[i]), kFlags[i].help);
+    for (size_t i = 0; i < values.size(); ++i)
+        desc.add_options()(kFlags[i].flag, po::value(&values[i]), kFlags[i].help);
     po::options_description hidden;
     hidden.add_options()("workload", po::value(&workload));
     po::options_description all;
@@ -67,8 +74,9 @@ int run(int argc, char** argv) {
         return 0;
     }
     if (workload.empty() == hf_config.empty())
-        throw ConfigError(hf_config.empty() ? "give a zoo model (e.g. zoo:llama2-7b) or --hf-config FILE"
-                                            : "give either a zoo model or --hf-config FILE, not both");
+        throw ConfigError(hf_config.empty()
+                              ? "give a zoo model (e.g. zoo:llama2-7b) or --hf-config FILE"
+                              : "give either a zoo model or --hf-config FILE, not both");
     wl::ModelConfig model;
     wl::GenOptions opts;
     std::string label;
@@ -88,7 +96,8 @@ int run(int argc, char** argv) {
     Errors errs(label);
     for (size_t i = 0; i < values.size(); ++i) {
         if (vm.count(kFlags[i].flag))
-            wl::set_gen_option(&opts, kFlags[i].key, values[i], std::string("--") + kFlags[i].flag, errs);
+            wl::set_gen_option(&opts, kFlags[i].key, values[i], std::string("--") + kFlags[i].flag,
+                               errs);
     }
     if (format.empty()) {
         format = out.size() > 4 && out.compare(out.size() - 4, 4, ".csv") == 0 ? "csv" : "yaml";

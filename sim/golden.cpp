@@ -17,7 +17,10 @@
 namespace qasim::sim {
 namespace {
 
-const char* const kCaseKeys[] = {"source", "description", "hw", "set", "workload", "metrics"};
+const char* const kCaseKeys[] = {"source",   "description", "hw",     "set",
+                                 "workload", "memtest",     "metrics"};
+/// memtest options the case file's own keys provide (hw, set) or regress adds (--json).
+const char* const kMemtestReserved[] = {"--hw", "--set", "--json", "-h", "--help"};
 const char* const kMetricKeys[] = {"expected", "rel_tol", "abs_tol"};
 
 std::string join(const char* const* b, const char* const* e) {
@@ -27,7 +30,8 @@ std::string join(const char* const* b, const char* const* e) {
 }
 
 bool is_key_char(char c) {
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == '-';
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' ||
+           c == '-';
 }
 
 bool is_integer_literal(const std::string& s) {
@@ -73,8 +77,10 @@ std::string key_list(const YAML::Node& map) {
 std::string path_prefix(const std::vector<PathStep>& steps, size_t n) {
     std::string s;
     for (size_t i = 0; i < n && i < steps.size(); ++i) {
-        if (steps[i].is_index) s += "[" + std::to_string(steps[i].index) + "]";
-        else s += (s.empty() ? "" : ".") + steps[i].key;
+        if (steps[i].is_index)
+            s += "[" + std::to_string(steps[i].index) + "]";
+        else
+            s += (s.empty() ? "" : ".") + steps[i].key;
     }
     return s;
 }
@@ -114,15 +120,16 @@ std::string diff_text(double expected, double got, bool integers) {
 }  // namespace
 
 const std::vector<std::string>& golden_source_kinds() {
-    static const std::vector<std::string> k = {"scale-sim", "closed form", "dram reference", "published",
-                                               "regression:"};
+    static const std::vector<std::string> k = {"scale-sim", "closed form", "dram reference",
+                                               "published", "regression:"};
     return k;
 }
 
 std::vector<PathStep> parse_metric_path(const std::string& path, const std::string& what) {
     const auto bad = [&](const std::string& why) {
-        return ConfigError(what + ": bad metric path '" + path + "': " + why +
-                           " (allowed: dotted keys and [i] indices, e.g. layers[0].compute_cycles)");
+        return ConfigError(
+            what + ": bad metric path '" + path + "': " + why +
+            " (allowed: dotted keys and [i] indices, e.g. layers[0].compute_cycles)");
     };
     std::vector<PathStep> steps;
     size_t i = 0;
@@ -136,13 +143,16 @@ std::vector<PathStep> parse_metric_path(const std::string& path, const std::stri
         while (i < n && path[i] == '[') {
             size_t d = ++i;
             while (i < n && path[i] >= '0' && path[i] <= '9') ++i;
-            if (i == d || i >= n || path[i] != ']') throw bad("expected [<index>] at position " + std::to_string(d - 1));
+            if (i == d || i >= n || path[i] != ']')
+                throw bad("expected [<index>] at position " + std::to_string(d - 1));
             if (i - d > 9) throw bad("index too large");
             steps.push_back({true, "", std::stoull(path.substr(d, i - d))});
             ++i;
         }
         if (i < n) {
-            if (path[i] != '.') throw bad("unexpected '" + std::string(1, path[i]) + "' at position " + std::to_string(i));
+            if (path[i] != '.')
+                throw bad("unexpected '" + std::string(1, path[i]) + "' at position " +
+                          std::to_string(i));
             ++i;
             if (i == n) throw bad("ends with '.'");
         }
@@ -153,13 +163,18 @@ std::vector<PathStep> parse_metric_path(const std::string& path, const std::stri
 std::string GoldenMetric::tolerance_text() const {
     if (exact) return "exact";
     std::ostringstream os;
-    if (has_rel_tol) os << "rel " << format_number(rel_tol * 100) << "%";
-    else if (has_abs_tol) os << "abs " << format_number(abs_tol);
-    else os << "rel " << rel_tol;
+    if (has_rel_tol)
+        os << "rel " << format_number(rel_tol * 100) << "%";
+    else if (has_abs_tol)
+        os << "abs " << format_number(abs_tol);
+    else
+        os << "rel " << rel_tol;
     return os.str();
 }
 
-bool GoldenCase::is_regression() const { return source.rfind("regression:", 0) == 0; }
+bool GoldenCase::is_regression() const {
+    return source.rfind("regression:", 0) == 0;
+}
 
 GoldenCase parse_golden_case(const std::string& text, const std::string& file) {
     const YAML::Node root = load_yaml_text(text, file);
@@ -169,22 +184,27 @@ GoldenCase parse_golden_case(const std::string& text, const std::string& file) {
     c.text = text;
     c.name = std::filesystem::path(file).stem().string();
     if (!root.IsMap()) {
-        errs.add("", "a golden case must be a YAML map with keys " + join(std::begin(kCaseKeys), std::end(kCaseKeys)));
+        errs.add("", "a golden case must be a YAML map with keys " +
+                         join(std::begin(kCaseKeys), std::end(kCaseKeys)));
         errs.throw_if_any();
     }
     const std::set<std::string> known(std::begin(kCaseKeys), std::end(kCaseKeys));
     for (const auto& kv : root) {
         const std::string key = kv.first.as<std::string>();
         if (!known.count(key))
-            errs.add(key, "unknown key; allowed keys: " + join(std::begin(kCaseKeys), std::end(kCaseKeys)));
+            errs.add(key, "unknown key; allowed keys: " +
+                              join(std::begin(kCaseKeys), std::end(kCaseKeys)));
     }
     // source: where the expected numbers come from.
     std::string kinds;
     for (const auto& k : golden_source_kinds()) kinds += (kinds.empty() ? "'" : ", '") + k + "...'";
     if (const YAML::Node s = root["source"]; !s) {
-        errs.add("source", "missing; say where the expected numbers come from, starting with one of " + kinds);
+        errs.add("source",
+                 "missing; say where the expected numbers come from, starting with one of " +
+                     kinds);
     } else if (!s.IsScalar() || trim(s.Scalar()).empty()) {
-        errs.add("source", "must be a non-empty string starting with one of " + kinds + ", got " + describe_node(s));
+        errs.add("source", "must be a non-empty string starting with one of " + kinds + ", got " +
+                               describe_node(s));
     } else {
         c.source = trim(s.Scalar());
         bool ok = false;
@@ -192,18 +212,53 @@ GoldenCase parse_golden_case(const std::string& text, const std::string& file) {
         if (!ok) errs.add("source", "must start with one of " + kinds + ", got '" + c.source + "'");
     }
     if (const YAML::Node d = root["description"]) {
-        if (!d.IsScalar()) errs.add("description", "must be a string, got " + describe_node(d));
-        else c.description = d.Scalar();
+        if (!d.IsScalar())
+            errs.add("description", "must be a string, got " + describe_node(d));
+        else
+            c.description = d.Scalar();
     }
-    // hw and workload: a path (or zoo spec) or an inline map.
+    // hw and workload: a path (or zoo spec) or an inline map; memtest replaces workload.
+    if (root["workload"] && root["memtest"])
+        errs.add("memtest",
+                 "give either workload (qasim run) or memtest (qasim memtest), not both");
+    if (const YAML::Node mt = root["memtest"]) {
+        if (!mt.IsSequence() || mt.size() == 0) {
+            errs.add("memtest", "must be a non-empty list of qasim memtest options, e.g. "
+                                "[--pattern, random, --requests, 1000000], got " +
+                                    describe_node(mt));
+        } else {
+            for (size_t i = 0; i < mt.size(); ++i) {
+                const std::string p = "memtest[" + std::to_string(i) + "]";
+                if (!mt[i].IsScalar() || mt[i].Scalar().empty()) {
+                    errs.add(p, "must be a string, got " + describe_node(mt[i]));
+                    continue;
+                }
+                const std::string a = mt[i].Scalar();
+                const std::string opt = a.substr(0, a.find('='));
+                bool reserved = false;
+                for (const char* r : kMemtestReserved) reserved = reserved || opt == r;
+                if (reserved)
+                    errs.add(p, "'" + a +
+                                    "' is not allowed here (hw and set come from the case's " +
+                                    "own keys; regress adds --json)");
+                else
+                    c.memtest.push_back(a);
+            }
+        }
+    }
     for (const char* key : {"hw", "workload"}) {
+        if (std::string(key) == "workload" && root["memtest"]) continue;
         const YAML::Node n = root[key];
-        const std::string what = std::string(key) == "hw" ? "a hardware YAML path or an inline hardware map"
-                                                          : "a trace path, zoo:MODEL..., or an inline trace map";
-        if (!n) errs.add(key, std::string("missing; must be ") + what);
+        const std::string what = std::string(key) == "hw"
+                                     ? "a hardware YAML path or an inline hardware map"
+                                     : "a trace path, zoo:MODEL..., or an inline trace map";
+        if (!n)
+            errs.add(key, std::string("missing; must be ") + what +
+                              (std::string(key) == "workload" ? " (or give memtest: [...])" : ""));
         else if (!(n.IsMap() || (n.IsScalar() && !n.Scalar().empty())))
             errs.add(key, "must be " + what + ", got " + describe_node(n));
-        else (std::string(key) == "hw" ? c.hw : c.workload) = n;
+        else
+            (std::string(key) == "hw" ? c.hw : c.workload) = n;
     }
     if (const YAML::Node s = root["set"]) {
         if (!s.IsSequence()) {
@@ -213,17 +268,21 @@ GoldenCase parse_golden_case(const std::string& text, const std::string& file) {
                 const std::string p = "set[" + std::to_string(i) + "]";
                 if (!s[i].IsScalar() || s[i].Scalar().find('=') == std::string::npos ||
                     s[i].Scalar().find('=') == 0)
-                    errs.add(p, "must be KEY.PATH=VALUE (e.g. units.sa0.rows=32), got " + describe_node(s[i]));
-                else c.set.push_back(s[i].Scalar());
+                    errs.add(p, "must be KEY.PATH=VALUE (e.g. units.sa0.rows=32), got " +
+                                    describe_node(s[i]));
+                else
+                    c.set.push_back(s[i].Scalar());
             }
         }
     }
     // metrics.
     const YAML::Node ms = root["metrics"];
     if (!ms) {
-        errs.add("metrics", "missing; a map of report.json path → {expected: N[, rel_tol: R | abs_tol: A]}");
+        errs.add("metrics",
+                 "missing; a map of report.json path → {expected: N[, rel_tol: R | abs_tol: A]}");
     } else if (!ms.IsMap() || ms.size() == 0) {
-        errs.add("metrics", "must be a non-empty map of report.json path → {expected: N[, rel_tol: R | abs_tol: A]}, got " +
+        errs.add("metrics", "must be a non-empty map of report.json path → {expected: N[, rel_tol: "
+                            "R | abs_tol: A]}, got " +
                                 describe_node(ms));
     } else {
         std::set<std::string> seen;
@@ -243,15 +302,17 @@ GoldenCase parse_golden_case(const std::string& text, const std::string& file) {
             }
             const YAML::Node v = kv.second;
             if (!v.IsMap()) {
-                errs.add(p, "must be a map {expected: N[, rel_tol: R | abs_tol: A]}, got " + describe_node(v));
+                errs.add(p, "must be a map {expected: N[, rel_tol: R | abs_tol: A]}, got " +
+                                describe_node(v));
                 continue;
             }
             const std::set<std::string> mk(std::begin(kMetricKeys), std::end(kMetricKeys));
             for (const auto& e : v) {
                 const std::string key = e.first.as<std::string>();
                 if (!mk.count(key))
-                    errs.add(p + "." + key, "unknown key; allowed keys: " +
-                                                join(std::begin(kMetricKeys), std::end(kMetricKeys)));
+                    errs.add(p + "." + key,
+                             "unknown key; allowed keys: " +
+                                 join(std::begin(kMetricKeys), std::end(kMetricKeys)));
             }
             const YAML::Node ex = v["expected"];
             if (!ex) {
@@ -282,8 +343,10 @@ GoldenCase parse_golden_case(const std::string& text, const std::string& file) {
             if (m.has_rel_tol && m.has_abs_tol)
                 errs.add(p, "give either rel_tol or abs_tol, not both");
             if (!m.has_rel_tol && !m.has_abs_tol) {
-                if (is_integer_literal(m.expected_text)) m.exact = true;
-                else m.rel_tol = kDefaultRelTol;
+                if (is_integer_literal(m.expected_text))
+                    m.exact = true;
+                else
+                    m.rel_tol = kDefaultRelTol;
             }
             c.metrics.push_back(std::move(m));
         }
@@ -296,40 +359,43 @@ GoldenCase load_golden_case(const std::string& path) {
     return parse_golden_case(read_text_file(path, "golden case"), path);
 }
 
-PathValue eval_metric_path(const YAML::Node& report, const std::vector<PathStep>& steps, const std::string& path) {
+PathValue eval_metric_path(const YAML::Node& report, const std::vector<PathStep>& steps,
+                           const std::string& path) {
     PathValue r;
     // Only const access: operator[] on a non-const yaml-cpp node would insert missing keys.
     std::vector<YAML::Node> chain{report};
     for (size_t i = 0; i < steps.size(); ++i) {
         const YAML::Node& c = chain.back();
-        const std::string at = i == 0 ? "the report's top level" : "'" + path_prefix(steps, i) + "'";
+        const std::string at =
+            i == 0 ? "the report's top level" : "'" + path_prefix(steps, i) + "'";
         const PathStep& s = steps[i];
         if (s.is_index) {
             if (!c.IsSequence()) {
                 r.kind = PathValue::Kind::missing;
-                r.message = "no such path '" + path + "' in report.json: " + at + " is " + describe_node(c) +
-                            ", not a list";
+                r.message = "no such path '" + path + "' in report.json: " + at + " is " +
+                            describe_node(c) + ", not a list";
                 return r;
             }
             if (s.index >= c.size()) {
                 r.kind = PathValue::Kind::missing;
                 r.message = "no such path '" + path + "' in report.json: " + at + " has " +
-                            std::to_string(c.size()) + " elements, no [" + std::to_string(s.index) + "]";
+                            std::to_string(c.size()) + " elements, no [" + std::to_string(s.index) +
+                            "]";
                 return r;
             }
             chain.push_back(c[s.index]);
         } else {
             if (!c.IsMap()) {
                 r.kind = PathValue::Kind::missing;
-                r.message = "no such path '" + path + "' in report.json: " + at + " is " + describe_node(c) +
-                            ", not a map";
+                r.message = "no such path '" + path + "' in report.json: " + at + " is " +
+                            describe_node(c) + ", not a map";
                 return r;
             }
             const YAML::Node next = c[s.key];
             if (!next) {
                 r.kind = PathValue::Kind::missing;
-                r.message = "no such path '" + path + "' in report.json: " + at + " has no key '" + s.key +
-                            "' (keys: " + key_list(c) + ")";
+                r.message = "no such path '" + path + "' in report.json: " + at + " has no key '" +
+                            s.key + "' (keys: " + key_list(c) + ")";
                 return r;
             }
             chain.push_back(next);
@@ -415,7 +481,8 @@ CaseResult compare_case(const GoldenCase& c, const YAML::Node& report) {
     for (const auto& m : c.metrics) {
         const PathValue v = eval_metric_path(report, m.steps, m.path);
         if (v.kind == PathValue::Kind::missing || v.kind == PathValue::Kind::not_number)
-            problems += (problems.empty() ? "" : "\n") + c.file + ": metrics." + m.path + ": " + v.message;
+            problems +=
+                (problems.empty() ? "" : "\n") + c.file + ": metrics." + m.path + ": " + v.message;
         if (v.kind == PathValue::Kind::number) r.got_text[m.path] = v.text;
         r.metrics.push_back(compare_metric(m, v));
     }
@@ -445,15 +512,20 @@ int print_results(const std::vector<CaseResult>& results, std::ostream& os, bool
         for (const auto& m : r.metrics) {
             ++n_metrics;
             const bool path_error = m.got_text == "-";
-            if (m.pass) ++n_pass;
-            else if (path_error) ++n_err;
+            if (m.pass)
+                ++n_pass;
+            else if (path_error)
+                ++n_err;
             else {
                 ++n_fail;
                 failed = true;
             }
             if (!verbose_table && m.pass) continue;
             rows.push_back({r.name, m.metric, m.expected_text, m.got_text, m.tolerance,
-                            path_error ? "see below" : m.error, m.pass ? "pass" : path_error ? "MALFORMED" : "FAIL"});
+                            path_error ? "see below" : m.error,
+                            m.pass       ? "pass"
+                            : path_error ? "MALFORMED"
+                                         : "FAIL"});
         }
     }
     const Row head{"case", "metric", "expected", "got", "tolerance", "error", "status"};
@@ -465,8 +537,9 @@ int print_results(const std::vector<CaseResult>& results, std::ostream& os, bool
     widen(head);
     for (const auto& x : rows) widen(x);
     auto print = [&](const Row& x) {
-        os << std::left << std::setw(static_cast<int>(w[0])) << x.c << "  " << std::setw(static_cast<int>(w[1])) << x.m
-           << "  " << std::right << std::setw(static_cast<int>(w[2])) << x.e << "  " << std::setw(static_cast<int>(w[3]))
+        os << std::left << std::setw(static_cast<int>(w[0])) << x.c << "  "
+           << std::setw(static_cast<int>(w[1])) << x.m << "  " << std::right
+           << std::setw(static_cast<int>(w[2])) << x.e << "  " << std::setw(static_cast<int>(w[3]))
            << x.g << "  " << std::left << std::setw(static_cast<int>(w[4])) << x.t << "  "
            << std::setw(static_cast<int>(w[5])) << x.err << "  " << x.s << "\n";
     };
@@ -481,19 +554,23 @@ int print_results(const std::vector<CaseResult>& results, std::ostream& os, bool
             if (m.pass || m.got_text == "-") continue;
             if (!header) os << "\nfailures:\n";
             header = true;
-            os << "  " << r.name << ": " << m.metric << ": expected " << m.expected_text << ", got " << m.got_text
-               << " (" << m.error << ", tolerance " << m.tolerance << ")  [" << r.file << "]\n";
+            os << "  " << r.name << ": " << m.metric << ": expected " << m.expected_text << ", got "
+               << m.got_text << " (" << m.error << ", tolerance " << m.tolerance << ")  [" << r.file
+               << "]\n";
         }
     }
     for (const auto& r : results) {
         if (r.status == CaseResult::Status::ok) continue;
-        os << "\n" << (r.status == CaseResult::Status::malformed ? "malformed case " : "case failed to run: ")
+        os << "\n"
+           << (r.status == CaseResult::Status::malformed ? "malformed case "
+                                                         : "case failed to run: ")
            << r.name << ":\n";
         std::istringstream ls(r.message);
         for (std::string line; std::getline(ls, line);) os << "  " << line << "\n";
     }
-    os << "\n" << results.size() << " case(s), " << n_metrics << " metric(s): " << n_pass << " passed, " << n_fail
-       << " failed, " << n_err << " error(s)\n";
+    os << "\n"
+       << results.size() << " case(s), " << n_metrics << " metric(s): " << n_pass << " passed, "
+       << n_fail << " failed, " << n_err << " error(s)\n";
     if (malformed) return 2;
     return failed ? 1 : 0;
 }
@@ -516,13 +593,15 @@ std::string rewrite_expected(const std::string& text, const std::string& file,
     size_t begin = lines.size();
     for (size_t i = 0; i < lines.size(); ++i) {
         const std::string t = trim(lines[i]);
-        if (lines[i].rfind("metrics:", 0) == 0 && (t == "metrics:" || trim(t.substr(8)).rfind('#', 0) == 0)) {
+        if (lines[i].rfind("metrics:", 0) == 0 &&
+            (t == "metrics:" || trim(t.substr(8)).rfind('#', 0) == 0)) {
             begin = i + 1;
             break;
         }
     }
     if (begin == lines.size())
-        throw ConfigError(file + ": metrics: --update needs a block-style `metrics:` map (one metric per line)");
+        throw ConfigError(
+            file + ": metrics: --update needs a block-style `metrics:` map (one metric per line)");
     size_t end = begin;
     while (end < lines.size()) {
         const std::string& l = lines[end];
@@ -547,8 +626,8 @@ std::string rewrite_expected(const std::string& text, const std::string& file,
                 p += 9;
                 while (p < lines[j].size() && lines[j][p] == ' ') ++p;
                 size_t q = p;
-                while (q < lines[j].size() && lines[j][q] != ',' && lines[j][q] != '}' && lines[j][q] != ' ' &&
-                       lines[j][q] != '#')
+                while (q < lines[j].size() && lines[j][q] != ',' && lines[j][q] != '}' &&
+                       lines[j][q] != ' ' && lines[j][q] != '#')
                     ++q;
                 lines[j] = lines[j].substr(0, p) + value + lines[j].substr(q);
                 done = true;
@@ -556,9 +635,11 @@ std::string rewrite_expected(const std::string& text, const std::string& file,
             }
         }
         if (!done)
-            throw ConfigError(file + ": metrics." + path +
-                              ": cannot find its `expected:` value to rewrite (write one metric per line, "
-                              "e.g. `" + path + ": {expected: 0}`)");
+            throw ConfigError(
+                file + ": metrics." + path +
+                ": cannot find its `expected:` value to rewrite (write one metric per line, "
+                "e.g. `" +
+                path + ": {expected: 0}`)");
     }
     std::string out;
     for (const auto& l : lines) out += l + "\n";

@@ -1,15 +1,19 @@
 #pragma once
-// Golden regression cases (DESIGN.md §4 "Golden cases", issue 11): parsing of tests/golden/<case>.yaml,
-// evaluation of metric paths in a report.json, comparison with tolerances, the result table, and the
-// textual rewrite of expected values used by `qasim regress --update`. Everything here is free of
-// processes so that it is unit-testable; sim/cmd_regress.cpp runs the cases.
+// Golden regression cases (DESIGN.md §4 "Golden cases", issue 11): parsing of
+// tests/golden/<case>.yaml, evaluation of metric paths in a report.json, comparison with
+// tolerances, the result table, and the textual rewrite of expected values used by
+// `qasim regress --update`. Everything here is free of processes so that it is unit-testable;
+// sim/cmd_regress.cpp runs the cases.
 //
 // Case file layout (unknown keys are errors):
-//   source: "scale-sim v2 (commit 22f88b1), ..."   required; must start with one of kSourceKinds
+//   source: "scale-sim v2 (commit 22f88b1), ..."   required; starts with a golden_source_kinds()
 //   description: "..."                              optional free text
-//   hw: configs/hw/tpu_like.yaml                    path (relative to the repo root) or an inline map
+//   hw: configs/hw/tpu_like.yaml                    path (relative to the repo root) or inline map
 //   set: [units.sa0.rows=32]                        optional --set overrides
 //   workload: tests/golden/workloads/x.yaml         path, zoo:..., or an inline trace map
+//   memtest: [--pattern, random, --requests, 1000]  instead of workload: run `qasim memtest --hw H
+//                                                   [--set ...] OPTIONS --json`; its JSON output
+//                                                   is the report the metrics are read from
 //   metrics:                                        report.json paths: dotted keys and [i] indices
 //     total.cycles: {expected: 83375}               integer literal, no tolerance: exact
 //     total.energy_pj: {expected: 1.2e9, rel_tol: 0.01}   or abs_tol (one of them, >= 0)
@@ -45,29 +49,31 @@ std::vector<PathStep> parse_metric_path(const std::string& path, const std::stri
 
 /// How one metric is compared.
 struct GoldenMetric {
-    std::string path;           ///< report.json path, e.g. total.cycles
+    std::string path;  ///< report.json path, e.g. total.cycles
     std::vector<PathStep> steps;
     std::string expected_text;  ///< as written in the file (integers compared exactly from it)
     double expected = 0;
-    bool exact = false;         ///< integer literal and no tolerance given
-    double rel_tol = 0;         ///< >= 0
-    double abs_tol = 0;         ///< >= 0
+    bool exact = false;  ///< integer literal and no tolerance given
+    double rel_tol = 0;  ///< >= 0
+    double abs_tol = 0;  ///< >= 0
     bool has_rel_tol = false, has_abs_tol = false;
     std::string tolerance_text() const;  ///< "exact", "rel 1%", "abs 5"
 };
 
 /// A parsed case file.
 struct GoldenCase {
-    std::string name;    ///< file stem
-    std::string file;    ///< path of the case file (for messages)
-    std::string text;    ///< file contents (for --update)
+    std::string name;  ///< file stem
+    std::string file;  ///< path of the case file (for messages)
+    std::string text;  ///< file contents (for --update)
     std::string source;
     std::string description;
-    YAML::Node hw;       ///< scalar path or inline map
+    YAML::Node hw;  ///< scalar path or inline map
     std::vector<std::string> set;
-    YAML::Node workload; ///< scalar path / zoo spec or inline map
+    YAML::Node workload;  ///< scalar path / zoo spec or inline map (undefined for memtest cases)
+    std::vector<std::string> memtest;  ///< memtest options; non-empty: a memtest case
     std::vector<GoldenMetric> metrics;
 
+    bool is_memtest() const { return !memtest.empty(); }
     /// True when `source:` starts with "regression:" (the only kind --update may rewrite).
     bool is_regression() const;
 };
@@ -82,7 +88,7 @@ GoldenCase load_golden_case(const std::string& path);
 struct PathValue {
     enum class Kind { number, null, missing, not_number } kind = Kind::missing;
     double value = 0;
-    std::string text;     ///< scalar text of a number (exact integer comparison, --update)
+    std::string text;  ///< scalar text of a number (exact integer comparison, --update)
     std::string message;  ///< for missing / not_number: what is wrong, naming the path
 };
 /// Walks `steps` in a report tree (report.json parsed by yaml-cpp).
@@ -117,9 +123,10 @@ CaseResult compare_case(const GoldenCase& c, const YAML::Node& report);
 /// Prints the table (case, metric, expected, got, tolerance, error, status), then one line per
 /// failure and a summary. Returns the exit code: 2 if any case is malformed, else 1 if any metric
 /// failed or a run failed, else 0.
-int print_results(const std::vector<CaseResult>& results, std::ostream& os, bool verbose_table = true);
+int print_results(const std::vector<CaseResult>& results, std::ostream& os,
+                  bool verbose_table = true);
 
-/// Formats a number the way the table shows it: integers in full, others with 10 significant digits.
+/// Formats a number as the table shows it: integers in full, others with 10 significant digits.
 std::string format_number(double v);
 
 /// Rewrites the `expected:` values of the given metrics in a case file's text, keeping comments and

@@ -30,7 +30,7 @@ void parse_instance(const std::string& name, const YAML::Node& node, Role role, 
     }
     RawSection raw;
     for (const auto& kv : node) {
-        const std::string key = kv.first.as<std::string>();
+        const std::string key = map_key(kv.first, path, errs.file());
         if (key == "type") {
             if (!kv.second.IsScalar()) errs.add(path + ".type", "must be a string");
             else out.type = kv.second.as<std::string>();
@@ -92,7 +92,7 @@ HwConfig parse_hw_config(const std::string& text, const std::string& file, const
     }
     std::set<std::string> known(std::begin(kTopKeys), std::end(kTopKeys));
     for (const auto& kv : root) {
-        const std::string key = kv.first.as<std::string>();
+        const std::string key = map_key(kv.first, "", file);
         if (!known.count(key)) errs.add(key, "unknown key; allowed keys: " + top_keys_text());
     }
     if (root["name"]) get_text(root["name"], "name", errs, &hw.name);
@@ -111,7 +111,7 @@ HwConfig parse_hw_config(const std::string& text, const std::string& file, const
         if (!s.IsMap()) errs.add("sim", "must be a map with key quantum_ns");
         else
             for (const auto& kv : s) {
-                const std::string key = kv.first.as<std::string>();
+                const std::string key = map_key(kv.first, "sim", file);
                 if (key == "quantum_ns") get_f64(kv.second, "sim.quantum_ns", 1e-3, 1e9, errs, &hw.quantum_ns);
                 else errs.add("sim." + key, "unknown key; allowed keys: quantum_ns");
             }
@@ -120,7 +120,7 @@ HwConfig parse_hw_config(const std::string& text, const std::string& file, const
         if (!d.IsMap()) errs.add("dma", "must be a map with keys " + hw::DmaConfig::fields().keys_text());
         else {
             RawSection raw;
-            for (const auto& kv : d) raw.push_back(raw_entry(kv.first.as<std::string>(), kv.second));
+            for (const auto& kv : d) raw.push_back(raw_entry(map_key(kv.first, "dma", file), kv.second));
             hw::DmaConfig::fields().parse(raw, hw.dma, "dma", errs);
         }
     }
@@ -134,7 +134,7 @@ HwConfig parse_hw_config(const std::string& text, const std::string& file, const
         else
             for (const auto& kv : u) {
                 InstanceConfig ic;
-                const std::string n = kv.first.as<std::string>();
+                const std::string n = map_key(kv.first, "units", file);
                 check_name(n, "units." + n);
                 parse_instance(n, kv.second, Role::unit, "units." + n, ic, errs);
                 hw.units.push_back(std::move(ic));
@@ -145,7 +145,7 @@ HwConfig parse_hw_config(const std::string& text, const std::string& file, const
         else
             for (const auto& kv : m) {
                 InstanceConfig ic;
-                const std::string n = kv.first.as<std::string>();
+                const std::string n = map_key(kv.first, "memory", file);
                 check_name(n, "memory." + n);
                 parse_instance(n, kv.second, Role::memory, "memory." + n, ic, errs);
                 hw.memories.push_back(std::move(ic));
@@ -173,7 +173,7 @@ HwConfig parse_hw_config(const std::string& text, const std::string& file, const
                 }
                 MappingRule rule;
                 for (const auto& kv : r) {
-                    const std::string key = kv.first.as<std::string>();
+                    const std::string key = map_key(kv.first, path, file);
                     if (key == "unit") get_text(kv.second, path + ".unit", errs, &rule.unit);
                     else if (key == "ops") {
                         if (!kv.second.IsSequence()) {
@@ -207,7 +207,7 @@ HwConfig parse_hw_config(const std::string& text, const std::string& file, const
         if (!pl.IsMap()) errs.add("placement", "must be a map with keys weights, kv, activations");
         else
             for (const auto& kv : pl) {
-                const std::string key = kv.first.as<std::string>();
+                const std::string key = map_key(kv.first, "placement", file);
                 std::string* dst = key == "weights" ? &hw.placement.weights
                                    : key == "kv" ? &hw.placement.kv
                                    : key == "activations" ? &hw.placement.activations : nullptr;

@@ -60,25 +60,44 @@ Simulation::Simulation(const HwConfig& hw, const workloads::Trace& trace, const 
     hw::SequencerSetup setup;
     setup.clock_mhz = hw.clock_mhz;
     setup.observer = this;
+    uint64_t trace_macs = 0;  // whole-trace MAC total (the report's total.macs), checked below
     for (size_t j = 0; j < trace.ops.size(); ++j) {
         const models::Op& op = trace.ops[j];
-        const MappingRule* rule = nullptr;
-        for (const auto& r : hw.mapping)
-            if (r.matches(op.kind)) {
-                rule = &r;
+        // The first rule that matches the op kind and whose unit accepts the op wins; a rule whose
+        // unit rejects the op (e.g. an fp16 lm_head on a LUT core) falls through to the next one.
+        const std::string where = trace.source + ": ops[" + std::to_string(j) + "] '" + op.name + "'";
+        // Counters are 64-bit: refuse rows whose total MACs or elements would not fit.
+        uint64_t prod = 0;
+        const bool ovf = __builtin_mul_overflow(op.m, op.k, &prod) || __builtin_mul_overflow(prod, op.n, &prod) ||
+                         __builtin_mul_overflow(prod, op.batch, &prod) || __builtin_mul_overflow(prod, op.repeat, &prod) ||
+                         prod > (1ull << 62) || __builtin_mul_overflow(op.elems, op.repeat, &prod) || prod > (1ull << 62);
+        if (ovf)
+            throw ConfigError(where + ": m*k*n*batch*repeat (or elems*repeat) exceeds 2^62, beyond the 64-bit counters; "
+                                      "split the row");
+        size_t ui = m_units.size();
+        std::string reasons;
+        for (const auto& r : hw.mapping) {
+            if (!r.matches(op.kind)) continue;
+            size_t cand = m_units.size();
+            for (size_t i = 0; i < m_unit_names.size(); ++i)
+                if (m_unit_names[i] == r.unit) cand = i;
+            if (cand == m_units.size())
+                throw ConfigError(hw.file + ": mapping: unit '" + r.unit + "' is not a compute unit");
+            const std::string why = m_units[cand]->check(op);
+            if (why.empty()) {
+                ui = cand;
                 break;
             }
-        const std::string where = trace.source + ": ops[" + std::to_string(j) + "] '" + op.name + "'";
-        if (!rule)
-            throw ConfigError(where + ": op kind '" + models::to_string(op.kind) + "' matches no rule of " + hw.file +
-                              " mapping; add e.g. {ops: [" + models::to_string(op.kind) + "], unit: NAME}");
-        size_t ui = m_units.size();
-        for (size_t i = 0; i < m_unit_names.size(); ++i)
-            if (m_unit_names[i] == rule->unit) ui = i;
-        if (ui == m_units.size())
-            throw ConfigError(hw.file + ": mapping: unit '" + rule->unit + "' is not a compute unit");
-        const std::string why = m_units[ui]->check(op);
-        if (!why.empty()) throw ConfigError(where + ": cannot run on unit '" + rule->unit + "': " + why);
+            reasons += (reasons.empty() ? "" : "; ") + std::string("cannot run on unit '") + r.unit + "': " + why;
+        }
+        if (ui == m_units.size()) {
+            if (reasons.empty())
+                throw ConfigError(where + ": op kind '" + models::to_string(op.kind) + "' matches no rule of " + hw.file +
+                                  " mapping; add e.g. {ops: [" + models::to_string(op.kind) + "], unit: NAME}");
+            throw ConfigError(where + ": " + reasons);
+        }
+        if (__builtin_add_overflow(trace_macs, op.macs() * op.repeat, &trace_macs) || trace_macs > (1ull << 62))
+            throw ConfigError(where + ": the trace's total MACs exceed 2^62, beyond the 64-bit counters; split the trace");
         try {
             setup.plans.push_back(m_units[ui]->plan(op));
         } catch (const std::invalid_argument& e) {
@@ -157,14 +176,14 @@ double Simulation::energy_snapshot() const {
     return e;
 }
 
-void Simulation::on_layer_begin(size_t) {
+void Simulation::on_layer_begin(size_t j) {
     m_energy_before = energy_snapshot();
     m_hits_before = m_accesses_before = 0;
     for (auto* m : m_mems) {
         m_hits_before += m->row_hits();
         m_accesses_before += m->row_accesses();
     }
-    for (auto* o : m_extra) o->on_layer_begin(0);
+    for (auto* o : m_extra) o->on_layer_begin(j);
 }
 
 void Simulation::on_layer_end(size_t j, const hw::LayerResult& r) {

@@ -27,7 +27,7 @@ namespace qasim::sim {
 
 /// What a varied key stands for.
 enum class SweepKeyKind { hw_path, workload, variable };
-SweepKeyKind sweep_key_kind(const std::string& key);
+SweepKeyKind sweep_key_kind(const std::string &key);
 
 /// One objective of the Pareto front: a metric of report.json `total`, minimised unless `maximize`.
 struct SweepObjective {
@@ -35,27 +35,29 @@ struct SweepObjective {
     bool maximize = false;
     /// As written in a sweep file: `time_ns` or `max:utilization`.
     std::string text() const { return maximize ? "max:" + metric : metric; }
-    bool operator==(const SweepObjective& o) const { return metric == o.metric && maximize == o.maximize; }
+    bool operator==(const SweepObjective &o) const {
+        return metric == o.metric && maximize == o.maximize;
+    }
 };
 
 /// Keys varied together: one grid key, or one zip group.
 struct SweepAxis {
     std::vector<std::string> keys;
-    std::vector<std::vector<std::string>> rows;  ///< rows[i][k]: value of keys[k] at step i
+    std::vector<std::vector<std::string>> rows; ///< rows[i][k]: value of keys[k] at step i
 };
 
 /// A parsed sweep file whose structure has been checked (hardware key paths are checked by
 /// plan_sweep, which reads the hardware files).
 struct SweepSpec {
-    std::string file;                      ///< sweep file path (for messages and relative paths)
-    std::string name;                      ///< `name:` or the file's stem
-    std::string hw;                        ///< base.hw (may hold ${var})
-    std::string workload;                  ///< base.workload (may hold ${var})
-    std::vector<std::string> base_sets;    ///< base.set as KEY.PATH=VALUE (may hold ${var})
-    std::vector<SweepAxis> axes;           ///< grid keys in file order, then the zip groups
-    std::vector<std::string> keys;         ///< every varied key, in column order
-    std::vector<std::string> key_labels;   ///< where each key is written, e.g. grid.units.sa0.rows
-    std::vector<std::string> constraints;  ///< expression texts
+    std::string file;                     ///< sweep file path (for messages and relative paths)
+    std::string name;                     ///< `name:` or the file's stem
+    std::string hw;                       ///< base.hw (may hold ${var})
+    std::string workload;                 ///< base.workload (may hold ${var})
+    std::vector<std::string> base_sets;   ///< base.set as KEY.PATH=VALUE (may hold ${var})
+    std::vector<SweepAxis> axes;          ///< grid keys in file order, then the zip groups
+    std::vector<std::string> keys;        ///< every varied key, in column order
+    std::vector<std::string> key_labels;  ///< where each key is written, e.g. grid.units.sa0.rows
+    std::vector<std::string> constraints; ///< expression texts
     std::vector<SweepObjective> objectives;
     /// Product of the axis lengths (points before constraints).
     size_t combinations() const;
@@ -64,20 +66,20 @@ struct SweepSpec {
 /// Parses and checks a sweep file: unknown top keys, empty or non-list grid values, zip lists of
 /// different lengths, bad key names, unknown objectives, constraint syntax, unused or undefined
 /// variables. Throws ConfigError listing every problem as "FILE: KEY: message".
-SweepSpec parse_sweep_text(const std::string& text, const std::string& file);
-SweepSpec load_sweep_file(const std::string& path);
+SweepSpec parse_sweep_text(const std::string &text, const std::string &file);
+SweepSpec load_sweep_file(const std::string &path);
 
 /// Every combination of the axes' values (aligned with spec.keys), first axis slowest.
-std::vector<std::vector<std::string>> sweep_combinations(const SweepSpec& spec);
+std::vector<std::vector<std::string>> sweep_combinations(const SweepSpec &spec);
 
 /// The `qasim run` arguments of one point.
 struct PointRun {
     std::string hw, workload;
-    std::vector<std::string> sets;  ///< base.set, then the varied hardware keys (later wins)
+    std::vector<std::string> sets; ///< base.set, then the varied hardware keys (later wins)
 };
 /// Substitutes variables and appends the varied hardware keys. Relative file paths that do not
 /// exist from the working directory but do from the sweep file's folder are taken from there.
-PointRun point_run(const SweepSpec& spec, const std::vector<std::string>& values);
+PointRun point_run(const SweepSpec &spec, const std::vector<std::string> &values);
 
 /// A value in a constraint: a number, a text or a truth value.
 struct ExprValue {
@@ -93,19 +95,19 @@ struct ExprValue {
 class ConstraintExpr {
 public:
     /// Value of an identifier for the point being tested (its text: "64", "ws"), or nullopt.
-    using Lookup = std::function<std::optional<std::string>(const std::string&)>;
+    using Lookup = std::function<std::optional<std::string>(const std::string &)>;
     /// Parses `text`; a syntax error throws ConfigError "LABEL: 'TEXT': MESSAGE at column N".
-    ConstraintExpr(const std::string& text, const std::string& label);
+    ConstraintExpr(const std::string &text, const std::string &label);
     ~ConstraintExpr();
-    ConstraintExpr(const ConstraintExpr&);
-    ConstraintExpr& operator=(const ConstraintExpr&);
+    ConstraintExpr(const ConstraintExpr &);
+    ConstraintExpr &operator=(const ConstraintExpr &);
     /// Identifiers in order of appearance (duplicates removed).
-    const std::vector<std::string>& identifiers() const { return m_idents; }
+    const std::vector<std::string> &identifiers() const { return m_idents; }
     /// Evaluates the expression. Unknown identifiers, type errors and division by zero throw
     /// ConfigError naming the label and the expression.
-    ExprValue value(const Lookup& lookup) const;
+    ExprValue value(const Lookup &lookup) const;
     /// value() that must be a truth value.
-    bool holds(const Lookup& lookup) const;
+    bool holds(const Lookup &lookup) const;
 
     struct Node;
 
@@ -118,39 +120,39 @@ private:
 /// One point of a sweep: its index among the kept points and the value of every varied key.
 struct SweepPoint {
     size_t index = 0;
-    std::vector<std::string> values;  ///< aligned with SweepSpec::keys
+    std::vector<std::string> values; ///< aligned with SweepSpec::keys
 };
 
 /// A sweep ready to run: the points that satisfy every constraint, numbered from 0.
 struct SweepPlan {
     SweepSpec spec;
     std::vector<SweepPoint> points;
-    size_t excluded = 0;  ///< combinations dropped by the constraints
+    size_t excluded = 0; ///< combinations dropped by the constraints
 };
 
 /// Reads the base hardware file(s) (after base.set) and checks that every varied hardware key path
 /// exists there, that non-zoo workloads exist and that the base hardware config is valid; then
 /// evaluates the constraints (keys the sweep does not vary take the base file's value). Throws
 /// ConfigError naming the sweep file and the key.
-SweepPlan plan_sweep(const SweepSpec& spec);
+SweepPlan plan_sweep(const SweepSpec &spec);
 
 /// Metric names an objective may use (report.json `total`).
-const std::vector<std::string>& sweep_metric_names();
+const std::vector<std::string> &sweep_metric_names();
 /// results.csv metric columns: cycles, time_ns, energy_pj, area_mm2, utilization, dram_read_bytes,
 /// dram_write_bytes, then every objective metric not among them.
-std::vector<std::string> sweep_metric_columns(const std::vector<SweepObjective>& objectives);
+std::vector<std::string> sweep_metric_columns(const std::vector<SweepObjective> &objectives);
 
 /// One row of results.csv.
 struct SweepRow {
     size_t index = 0;
-    std::vector<std::string> values;   ///< varied keys
-    std::vector<std::string> metrics;  ///< metric columns (empty texts when the point failed)
-    std::string status;                ///< "ok" or the error text
-    std::string report;                ///< report.json path relative to the sweep folder ("" on error)
+    std::vector<std::string> values;  ///< varied keys
+    std::vector<std::string> metrics; ///< metric columns (empty texts when the point failed)
+    std::string status;               ///< "ok" or the error text
+    std::string report; ///< report.json path relative to the sweep folder ("" on error)
     bool ok() const { return status == "ok"; }
-    bool operator==(const SweepRow& o) const {
-        return index == o.index && values == o.values && metrics == o.metrics && status == o.status &&
-               report == o.report;
+    bool operator==(const SweepRow &o) const {
+        return index == o.index && values == o.values && metrics == o.metrics &&
+               status == o.status && report == o.report;
     }
 };
 
@@ -163,34 +165,36 @@ struct SweepTable {
 };
 
 /// One CSV field (RFC 4180: quoted when it holds , " or a line break).
-std::string csv_field(const std::string& s);
+std::string csv_field(const std::string &s);
 /// results.csv text: the header, then rows in point-index order. Deterministic.
-std::string format_sweep_csv(const SweepTable& t);
+std::string format_sweep_csv(const SweepTable &t);
 /// Reads a results.csv written by format_sweep_csv. Throws ConfigError naming `file` and the line.
-SweepTable parse_sweep_csv(const std::string& text, const std::string& file);
+SweepTable parse_sweep_csv(const std::string &text, const std::string &file);
 /// Indices of the ok rows that no other ok row dominates (at least as good in every objective,
 /// better in one); equal rows are all kept. Throws ConfigError when an objective is not a column.
-std::vector<size_t> pareto_front(const SweepTable& t, const std::vector<SweepObjective>& objectives);
+std::vector<size_t> pareto_front(const SweepTable &t,
+                                 const std::vector<SweepObjective> &objectives);
 /// The table restricted to its Pareto front.
-SweepTable pareto_table(const SweepTable& t, const std::vector<SweepObjective>& objectives);
+SweepTable pareto_table(const SweepTable &t, const std::vector<SweepObjective> &objectives);
 /// Joins shard tables (same header); a point present twice must be identical. Throws ConfigError.
-SweepTable merge_sweep_tables(const std::vector<SweepTable>& tables, const std::vector<std::string>& files);
+SweepTable merge_sweep_tables(const std::vector<SweepTable> &tables,
+                              const std::vector<std::string> &files);
 
 /// Reads `metrics` from report.json's `total`; false with `*err` set when it cannot.
-bool read_report_totals(const std::string& path, const std::vector<std::string>& metrics,
-                        std::vector<std::string>* out, std::string* err);
+bool read_report_totals(const std::string &path, const std::vector<std::string> &metrics,
+                        std::vector<std::string> *out, std::string *err);
 
 /// DIR/sweep.meta.yaml: what --merge and --resume need to know about the sweep that wrote DIR.
 struct SweepMeta {
     std::string sweep_file;
     std::string name;
-    size_t points = 0;      ///< points of the whole sweep (all shards)
+    size_t points = 0; ///< points of the whole sweep (all shards)
     size_t shard_index = 0;
     size_t shard_count = 1;
     std::vector<SweepObjective> objectives;
     std::vector<std::string> keys;
 };
-std::string format_sweep_meta(const SweepMeta& m);
-SweepMeta parse_sweep_meta(const std::string& text, const std::string& file);
+std::string format_sweep_meta(const SweepMeta &m);
+SweepMeta parse_sweep_meta(const std::string &text, const std::string &file);
 
-}  // namespace qasim::sim
+} // namespace qasim::sim

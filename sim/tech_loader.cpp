@@ -143,7 +143,7 @@ std::string scalar_text(const YAML::Node& n) { return n.IsScalar() ? n.Scalar() 
 RawSection raw_section(const YAML::Node& map, std::set<std::string>* skip) {
     RawSection r;
     for (const auto& kv : map) {
-        const std::string key = kv.first.as<std::string>();
+        const std::string key = scalar_text(kv.first);  // a map/list key: "" (unknown key)
         if (skip && skip->count(key)) continue;
         r.push_back({key, scalar_text(kv.second), kv.second.IsScalar()});
     }

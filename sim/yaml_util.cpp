@@ -2,12 +2,16 @@
 
 #include <cerrno>
 #include <cstring>
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 
 namespace qasim::sim {
 
 std::string read_text_file(const std::string& path, const std::string& what) {
+    std::error_code ec;
+    if (std::filesystem::is_directory(path, ec))  // an ifstream opens a directory and reads nothing
+        throw ConfigError(what + " '" + path + "': is a directory, not a file");
     std::ifstream in(path, std::ios::binary);
     if (!in) throw ConfigError(what + " '" + path + "': cannot be read (" + std::strerror(errno) + ")");
     std::ostringstream ss;
@@ -73,8 +77,23 @@ void apply_overrides(YAML::Node& root, const std::vector<std::string>& overrides
         }
         if (!cur.IsMap())
             throw ConfigError(file + ": --set " + path + ": the parent of '" + parts.back() + "' is not a map");
-        cur[parts.back()] = YAML::Load(value.empty() ? "''" : value);
+        YAML::Node v;
+        try {
+            v = YAML::Load(value.empty() ? "''" : value);
+        } catch (const YAML::Exception& e) {  // e.g. --set units.sa0.rows=[ (was an internal error)
+            throw ConfigError("--set '" + ov + "': value '" + value + "' is not valid YAML (" + e.msg +
+                              "); give a number, a word, or a [list]/{map} in YAML flow style");
+        }
+        cur[parts.back()] = v;
     }
+}
+
+std::string map_key(const YAML::Node& key, const std::string& parent, const std::string& file) {
+    if (key.IsScalar()) return key.Scalar();
+    if (key.IsNull()) return "";
+    throw ConfigError(file + ": " + (parent.empty() ? std::string("top level") : parent) + ": line " +
+                      std::to_string(key.Mark().line + 1) + ": a key must be a plain name, got a " +
+                      (key.IsMap() ? "map" : "list"));
 }
 
 RawEntry raw_entry(const std::string& key, const YAML::Node& value) {

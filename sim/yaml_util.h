@@ -18,6 +18,9 @@ YAML::Node load_yaml_text(const std::string& text, const std::string& file);
 /// Applies `a.b.c=value` overrides (CLI --set, sweep points) to a YAML tree. The parent of the last
 /// key must exist; list items are addressed by index (mapping.0.unit). Throws ConfigError.
 void apply_overrides(YAML::Node& root, const std::vector<std::string>& overrides, const std::string& file);
+/// The text of a map key; a map or list used as a key (`{a: 1}: 3`) is a ConfigError
+/// "FILE: PARENT: line N: a key must be a plain name, got a map/list".
+std::string map_key(const YAML::Node& key, const std::string& parent, const std::string& file);
 /// A map entry as a RawEntry (scalar text, or scalar=false for maps/lists).
 RawEntry raw_entry(const std::string& key, const YAML::Node& value);
 

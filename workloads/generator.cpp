@@ -15,7 +15,7 @@ using models::OpKind;
 
 namespace {
 
-const std::vector<std::string> kOptionKeys = {"phase", "batch",  "seq",    "context", "quant",
+const std::vector<std::string> kOptionKeys = {"phase",       "batch",  "seq",    "context", "quant",
                                               "kv_residual", "causal", "logits", "image"};
 
 /// One rectangle of a causal score matrix: `q` queries each attending the same `k` keys, `count`
@@ -28,8 +28,8 @@ struct Block {
 /// triangle(b) with a = ceil(n/2), b = floor(n/2), down to 1×1 diagonal blocks. The areas sum to
 /// n(n+1)/2 exactly; equal shapes are merged, so there are about 2·log2(n) rows.
 std::vector<Block> causal_blocks(uint64_t n) {
-    std::map<uint64_t, uint64_t> tri;                       // size -> count of pending triangles
-    std::map<std::pair<uint64_t, uint64_t>, uint64_t> rect; // (q, k) -> count
+    std::map<uint64_t, uint64_t> tri;                        // size -> count of pending triangles
+    std::map<std::pair<uint64_t, uint64_t>, uint64_t> rect;  // (q, k) -> count
     if (n) tri[n] = 1;
     while (!tri.empty()) {
         auto it = std::prev(tri.end());
@@ -47,7 +47,8 @@ std::vector<Block> causal_blocks(uint64_t n) {
     std::vector<Block> out;
     for (auto it = rect.rbegin(); it != rect.rend(); ++it)
         out.push_back({it->first.first, it->first.second, it->second});
-    std::stable_sort(out.begin(), out.end(), [](const Block& x, const Block& y) { return x.k > y.k; });
+    std::stable_sort(out.begin(), out.end(),
+                     [](const Block& x, const Block& y) { return x.k > y.k; });
     return out;
 }
 
@@ -55,8 +56,8 @@ class Builder {
 public:
     explicit Builder(Trace* t) : m_t(t), m_roles(resolve_roles(t->quant)) {}
 
-    Op& mm(const std::string& name, OpKind kind, uint64_t M, uint64_t K, uint64_t N, uint64_t batch, BSrc src,
-           uint64_t repeat) {
+    Op& mm(const std::string& name, OpKind kind, uint64_t M, uint64_t K, uint64_t N, uint64_t batch,
+           BSrc src, uint64_t repeat) {
         Op op = base(name, kind, repeat);
         op.m = M;
         op.k = K;
@@ -96,9 +97,9 @@ private:
 struct Params {
     bool prefill = true;
     uint64_t batch = 1;
-    uint64_t seq = 0;      ///< prefill: S
-    uint64_t context = 0;  ///< decode: L (before the sliding-window cap)
-    uint64_t residual = 0; ///< KIVI R
+    uint64_t seq = 0;       ///< prefill: S
+    uint64_t context = 0;   ///< decode: L (before the sliding-window cap)
+    uint64_t residual = 0;  ///< KIVI R
     bool exact = false;
     bool all_logits = false;
     uint64_t image = 0;
@@ -143,7 +144,8 @@ void gen_kv_writes(const ModelConfig& m, const QuantScheme& q, const Params& p, 
         // values all but the last R tokens quantized.
         const uint64_t kq = S - S % R, vq = S - std::min(S, R);
         if (kq + vq) b.el("L.kv_write", OpKind::kv_write, B * kvw * (kq + vq), nl);
-        if (2 * S - kq - vq) b.el("L.kv_write_res", OpKind::kv_write, B * kvw * (2 * S - kq - vq), nl).out = fp16;
+        if (2 * S - kq - vq)
+            b.el("L.kv_write_res", OpKind::kv_write, B * kvw * (2 * S - kq - vq), nl).out = fp16;
         return;
     }
     if (R == 0) {
@@ -165,7 +167,8 @@ void gen_kv_writes(const ModelConfig& m, const QuantScheme& q, const Params& p, 
 }
 
 void gen_attention(const ModelConfig& m, const Params& p, Builder& b) {
-    const uint64_t B = p.batch, H = m.heads, Hkv = m.kv_heads, g = H / Hkv, dh = m.head_dim, nl = m.layers;
+    const uint64_t B = p.batch, H = m.heads, Hkv = m.kv_heads, g = H / Hkv, dh = m.head_dim,
+                   nl = m.layers;
     const uint64_t W = m.sliding_window;
     const Format fp16 = models::parse_format("fp16");
     if (!p.prefill) {
@@ -199,19 +202,22 @@ void gen_attention(const ModelConfig& m, const Params& p, Builder& b) {
     uint64_t scores = 0;
     for (size_t i = 0; i < blocks.size(); ++i) {
         const Block& blk = blocks[i];
-        b.mm(name("L.qk", blk, i), OpKind::attention_qk, g * blk.q, dh, blk.k, B * Hkv * blk.count, BSrc::act, nl);
+        b.mm(name("L.qk", blk, i), OpKind::attention_qk, g * blk.q, dh, blk.k, B * Hkv * blk.count,
+             BSrc::act, nl);
         scores += blk.q * blk.k * blk.count;
     }
     b.el("L.softmax", OpKind::softmax, B * H * scores, nl);
     for (size_t i = 0; i < blocks.size(); ++i) {
         const Block& blk = blocks[i];
-        b.mm(name("L.pv", blk, i), OpKind::attention_pv, g * blk.q, blk.k, dh, B * Hkv * blk.count, BSrc::act, nl);
+        b.mm(name("L.pv", blk, i), OpKind::attention_pv, g * blk.q, blk.k, dh, B * Hkv * blk.count,
+             BSrc::act, nl);
     }
 }
 
 void gen_llm(const ModelConfig& m, const QuantScheme& q, const Params& p, Builder& b) {
     const uint64_t B = p.batch, T = p.prefill ? p.seq : 1, BT = B * T;
-    const uint64_t d = m.d, H = m.heads, Hkv = m.kv_heads, dh = m.head_dim, F = m.ffn, nl = m.layers;
+    const uint64_t d = m.d, H = m.heads, Hkv = m.kv_heads, dh = m.head_dim, F = m.ffn,
+                   nl = m.layers;
     const OpKind norm = m.rmsnorm ? OpKind::rmsnorm : OpKind::layernorm;
     const bool falcon = m.arch == Arch::falcon, opt = m.arch == Arch::opt;
 
@@ -238,7 +244,8 @@ void gen_llm(const ModelConfig& m, const QuantScheme& q, const Params& p, Builde
     gen_kv_writes(m, q, p, b);
     gen_attention(m, p, b);
     if (m.sub_norms) b.el("L.attn_sub_norm", OpKind::rmsnorm, BT * H * dh, nl);
-    b.mm(falcon ? "L.dense" : opt ? "L.out_proj" : "L.o_proj", OpKind::gemm, BT, H * dh, d, 1, BSrc::weight, nl);
+    const char* o_name = falcon ? "L.dense" : opt ? "L.out_proj" : "L.o_proj";
+    b.mm(o_name, OpKind::gemm, BT, H * dh, d, 1, BSrc::weight, nl);
     if (!m.parallel_attn) {
         b.el("L.attn_add", OpKind::add, BT * d, nl);
         b.el("L.mlp_norm", norm, BT * d, nl);
@@ -273,8 +280,8 @@ std::string range_msg(uint64_t lo, const std::string& got) {
 
 const std::vector<std::string>& gen_option_keys() { return kOptionKeys; }
 
-void set_gen_option(GenOptions* o, const std::string& key, const std::string& value, const std::string& shown,
-                    sim::Errors& errs) {
+void set_gen_option(GenOptions* o, const std::string& key, const std::string& value,
+                    const std::string& shown, sim::Errors& errs) {
     const std::string v = trim(value);
     auto num = [&](std::optional<uint64_t>* dst, uint64_t lo) {
         uint64_t x = 0;
@@ -311,42 +318,49 @@ Trace generate_trace(const ModelConfig& m, const GenOptions& o, const std::strin
     Params p;
     p.prefill = o.phase.empty() || o.phase == "prefill";
     p.batch = o.batch.value_or(1);
-    const std::string ctx_note = "maximum context " + std::to_string(m.max_context) + " (max_position_embeddings)";
+    const std::string ctx_note =
+        "maximum context " + std::to_string(m.max_context) + " (max_position_embeddings)";
     if (m.is_vit()) {
         if (!p.prefill) errs.add("phase", "ViT models are encoders: only prefill, got 'decode'");
         if (o.seq || o.context)
-            errs.add(o.seq ? "seq" : "context", "a ViT's token count is fixed by image and patch ((" +
-                                                    std::to_string(m.image) + "/" + std::to_string(m.patch) +
-                                                    ")² + 1 = " + std::to_string(m.vit_tokens(m.image)) +
-                                                    "); set image instead");
+            errs.add(o.seq ? "seq" : "context",
+                     "a ViT's token count is fixed by image and patch ((" +
+                         std::to_string(m.image) + "/" + std::to_string(m.patch) + ")² + 1 = " +
+                         std::to_string(m.vit_tokens(m.image)) + "); set image instead");
         if (o.kv_residual) errs.add("kv_residual", "ViT models have no KV cache");
-        if (!o.causal.empty()) errs.add("causal", "applies to LLM prefill only (ViT attention is not causal)");
+        if (!o.causal.empty())
+            errs.add("causal", "applies to LLM prefill only (ViT attention is not causal)");
         if (!o.logits.empty()) errs.add("logits", "applies to LLMs only");
         p.image = o.image.value_or(m.image);
         if (p.image % m.patch != 0)
-            errs.add("image", "must be a multiple of the patch size " + std::to_string(m.patch) + ", got " +
-                                  std::to_string(p.image));
+            errs.add("image", "must be a multiple of the patch size " + std::to_string(m.patch) +
+                                  ", got " + std::to_string(p.image));
     } else {
         if (o.image) errs.add("image", "applies to ViT models only");
         if (p.prefill) {
             if (o.seq && o.context && *o.seq != *o.context)
                 errs.add("context", "prefill attends its own prompt: context must equal seq (" +
-                                        std::to_string(*o.seq) + "), got " + std::to_string(*o.context));
+                                        std::to_string(*o.seq) + "), got " +
+                                        std::to_string(*o.context));
             p.seq = o.seq ? *o.seq : o.context ? *o.context : kDefaultSeq;
             if (p.seq > m.max_context)
-                errs.add(o.seq ? "seq" : "context", std::to_string(p.seq) + " is beyond " + m.name + "'s " + ctx_note);
+                errs.add(o.seq ? "seq" : "context",
+                         std::to_string(p.seq) + " is beyond " + m.name + "'s " + ctx_note);
             p.context = p.seq;
         } else {
             if (o.seq && o.context && *o.context != *o.seq + 1)
-                errs.add("context", "decode attends the cached tokens plus the new one: context must be seq + 1 = " +
-                                        std::to_string(*o.seq + 1) + ", got " + std::to_string(*o.context));
+                errs.add("context", "decode attends the cached tokens plus the new one: context "
+                                    "must be seq + 1 = " +
+                                        std::to_string(*o.seq + 1) + ", got " +
+                                        std::to_string(*o.context));
             p.context = o.context ? *o.context : o.seq ? *o.seq + 1 : kDefaultSeq;
             if (p.context > m.max_context) {
                 if (o.context)
-                    errs.add("context", std::to_string(p.context) + " is beyond " + m.name + "'s " + ctx_note);
+                    errs.add("context",
+                             std::to_string(p.context) + " is beyond " + m.name + "'s " + ctx_note);
                 else
-                    errs.add("seq", "context seq + 1 = " + std::to_string(p.context) + " is beyond " + m.name +
-                                        "'s " + ctx_note);
+                    errs.add("seq", "context seq + 1 = " + std::to_string(p.context) +
+                                        " is beyond " + m.name + "'s " + ctx_note);
             }
             p.seq = p.context - 1;
         }
@@ -362,10 +376,13 @@ Trace generate_trace(const ModelConfig& m, const GenOptions& o, const std::strin
     }
     if (p.residual) {
         if (!q.kv_quantized()) {
-            errs.add("kv_residual", "needs a quantized KV cache (e.g. quant W4A16KV2), but kv is " + q.kv.spec);
+            errs.add("kv_residual",
+                     "needs a quantized KV cache (e.g. quant W4A16KV2), but kv is " + q.kv.spec);
         } else if (q.kv.gran == models::Granularity::group && p.residual % q.kv.group != 0) {
-            errs.add("kv_residual", "must be a multiple of the KV group size " + std::to_string(q.kv.group) +
-                                        " (KIVI quantizes keys in whole groups), got " + std::to_string(p.residual));
+            errs.add("kv_residual", "must be a multiple of the KV group size " +
+                                        std::to_string(q.kv.group) +
+                                        " (KIVI quantizes keys in whole groups), got " +
+                                        std::to_string(p.residual));
         }
     }
     errs.throw_if_any();
@@ -401,7 +418,8 @@ ZooSpec parse_zoo_spec(const std::string& spec) {
     const auto parts = split(head, ':');
     z.model = trim(parts[0]);
     if (z.model.empty()) errs.add("", "no model: expected zoo:MODEL[:PHASE][?key=value&...]");
-    if (parts.size() > 2) errs.add("", "expected zoo:MODEL[:PHASE][?key=value&...], got too many ':' fields");
+    if (parts.size() > 2)
+        errs.add("", "expected zoo:MODEL[:PHASE][?key=value&...], got too many ':' fields");
     if (parts.size() == 2) set_gen_option(&z.options, "phase", parts[1], "phase", errs);
     if (qm != std::string::npos) {
         for (const auto& item : split(s.substr(qm + 1), '&')) {

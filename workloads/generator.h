@@ -34,10 +34,10 @@ namespace qasim::workloads {
 
 /// What to generate. Unset fields take the defaults listed in gen_option_help().
 struct GenOptions {
-    std::string phase;                    ///< prefill | decode ("" = prefill)
-    std::optional<uint64_t> batch;        ///< B, sequences or images (default 1)
-    std::optional<uint64_t> seq;          ///< prefill: prompt length S; decode: tokens already cached
-    std::optional<uint64_t> context;      ///< decode: keys attended L (= seq + 1); prefill: = seq
+    std::string phase;                ///< prefill | decode ("" = prefill)
+    std::optional<uint64_t> batch;    ///< B, sequences or images (default 1)
+    std::optional<uint64_t> seq;      ///< prefill: prompt length S; decode: tokens already cached
+    std::optional<uint64_t> context;  ///< decode: keys attended L (= seq + 1); prefill: = seq
     std::optional<uint64_t> kv_residual;  ///< KIVI: newest tokens kept in FP16 (0 = none)
     std::optional<uint64_t> image;        ///< ViT input side in pixels (default: the config's)
     std::string quant;                    ///< quant spec ("" = the model's default)
@@ -52,8 +52,8 @@ constexpr uint64_t kDefaultSeq = 1024;
 /// Option keys accepted by zoo specs (`zoo:M?key=value`) and, spelled --key-name, by qasim trace.
 const std::vector<std::string>& gen_option_keys();
 /// Sets option `key` from text. Errors go to `errs` under path `shown` (e.g. "--seq" or "seq").
-void set_gen_option(GenOptions* o, const std::string& key, const std::string& value, const std::string& shown,
-                    sim::Errors& errs);
+void set_gen_option(GenOptions* o, const std::string& key, const std::string& value,
+                    const std::string& shown, sim::Errors& errs);
 
 /// Generates the trace. `label` names the request in messages (e.g. the zoo spec). Throws
 /// sim::ConfigError for bad options (seq 0, context beyond the model's maximum, ...).

@@ -47,7 +47,8 @@ public:
         const std::string s = n.IsScalar() ? lower(n.Scalar()) : "";
         if (s == "true") return true;
         if (s == "false") return false;
-        m_errs.add(key, "must be true or false, got " + quoted(n.IsScalar() ? n.Scalar() : "a list or map"));
+        m_errs.add(key, "must be true or false, got " +
+                            quoted(n.IsScalar() ? n.Scalar() : "a list or map"));
         return def;
     }
     std::string opt_text(const std::string& key, const std::string& def) {
@@ -66,7 +67,8 @@ private:
         const YAML::Node n = m_root[key];
         uint64_t v = 0;
         if (!n.IsScalar() || !parse_u64_strict(n.Scalar(), &v) || v == 0) {
-            m_errs.add(key, "must be an integer >= 1, got " + quoted(n.IsScalar() ? n.Scalar() : "a list or map"));
+            m_errs.add(key, "must be an integer >= 1, got " +
+                                quoted(n.IsScalar() ? n.Scalar() : "a list or map"));
             return 0;
         }
         return v;
@@ -79,14 +81,15 @@ private:
 
 void check_heads(Reader& r, ModelConfig& m) {
     if (m.heads && m.kv_heads && m.heads % m.kv_heads != 0)
-        r.error("num_key_value_heads", "must divide num_attention_heads (" + std::to_string(m.heads) + "), got " +
+        r.error("num_key_value_heads", "must divide num_attention_heads (" +
+                                           std::to_string(m.heads) + "), got " +
                                            std::to_string(m.kv_heads));
     if (m.heads && m.d && m.head_dim == 0) {
         if (m.d % m.heads != 0)
-            r.error("hidden_size", "must be a multiple of num_attention_heads (" + std::to_string(m.heads) +
+            r.error("hidden_size", "must be a multiple of num_attention_heads (" +
+                                       std::to_string(m.heads) +
                                        ") when head_dim is not given, got " + std::to_string(m.d));
-        else
-            m.head_dim = m.d / m.heads;
+        else m.head_dim = m.d / m.heads;
     }
 }
 
@@ -107,11 +110,15 @@ void read_llama(Reader& r, ModelConfig& m) {
     const std::string act = r.opt_text("hidden_act", m.model_type == "bitnet" ? "relu2" : "silu");
     if (act == "silu" || act == "swish") m.mlp_act = "silu";
     else if (act == "relu2") m.mlp_act = "relu2";
-    else r.error("hidden_act", "unsupported " + quoted(act) + "; allowed: silu (SwiGLU), relu2 (ReLU² GLU)");
-    if (m.model_type == "mistral" || r.has("sliding_window")) m.sliding_window = r.opt("sliding_window", 0);
+    else
+        r.error("hidden_act",
+                "unsupported " + quoted(act) + "; allowed: silu (SwiGLU), relu2 (ReLU² GLU)");
+    if (m.model_type == "mistral" || r.has("sliding_window"))
+        m.sliding_window = r.opt("sliding_window", 0);
     if (m.model_type == "bitnet") {
         // BitNet b1.58 2B4T: subln (attn_sub_norm before o_proj, ffn_sub_norm before down_proj) and
-        // ternary BitLinear weights with int8 per-token activations (reference/workloads.md §1b, §3).
+        // ternary BitLinear weights with int8 per-token activations (reference/workloads.md
+        // §1b, §3).
         m.sub_norms = true;
         m.default_quant = "W1.58A8KV16,scores=fp16";
     }
@@ -144,8 +151,9 @@ void read_falcon(Reader& r, ModelConfig& m) {
     m.heads = r.req("num_attention_heads", {"n_head"});
     m.layers = r.req("num_hidden_layers", {"n_layer"});
     m.vocab = r.req("vocab_size");
-    // HF FalconConfig defaults (transformers configuration_falcon.py): max_position_embeddings 2048,
-    // ffn_hidden_size 4*hidden, multi_query true, parallel_attn true, new_decoder_architecture false,
+    // HF FalconConfig defaults (transformers configuration_falcon.py):
+    // max_position_embeddings 2048, ffn_hidden_size 4*hidden, multi_query true, parallel_attn
+    // true, new_decoder_architecture false,
     // alibi false. reference/workloads.md §1b marks ctx 2048 UNVERIFIED against the model card.
     m.max_context = r.opt("max_position_embeddings", 2048);
     m.ffn = r.opt("ffn_hidden_size", 4 * m.d);
@@ -184,8 +192,8 @@ void read_vit(Reader& r, const YAML::Node& root, ModelConfig& m) {
         r.error("num_labels", "missing (required in vit configs: num_labels or id2label)");
     }
     if (m.image && m.patch && m.image % m.patch != 0)
-        r.error("image_size", "must be a multiple of patch_size (" + std::to_string(m.patch) + "), got " +
-                                  std::to_string(m.image));
+        r.error("image_size", "must be a multiple of patch_size (" + std::to_string(m.patch) +
+                                  "), got " + std::to_string(m.image));
     check_heads(r, m);
 }
 
@@ -201,7 +209,8 @@ const std::map<std::string, std::string>& zoo_texts() {
         std::map<std::string, std::string> m;
         for (const auto& [path, content] : sim::embedded_files()) {
             const std::string prefix = "workloads/zoo/";
-            if (path.rfind(prefix, 0) == 0 && path.size() > 5 && path.compare(path.size() - 5, 5, ".json") == 0)
+            if (path.rfind(prefix, 0) == 0 && path.size() > 5 &&
+                path.compare(path.size() - 5, 5, ".json") == 0)
                 m[path.substr(prefix.size(), path.size() - prefix.size() - 5)] = content;
         }
         return m;
@@ -226,7 +235,8 @@ uint64_t ModelConfig::vit_tokens(uint64_t image_px) const {
     return side * side + 1;
 }
 
-ModelConfig parse_hf_config(const std::string& text, const std::string& file, const std::string& name) {
+ModelConfig parse_hf_config(const std::string& text, const std::string& file,
+                            const std::string& name) {
     YAML::Node root;
     try {
         root = YAML::Load(text);
@@ -241,7 +251,8 @@ ModelConfig parse_hf_config(const std::string& text, const std::string& file, co
     m.source = file;
     const YAML::Node mt = root["model_type"];
     if (!mt.IsDefined() || !mt.IsScalar()) {
-        errs.add("model_type", "missing (required: one of llama, mistral, bitnet, opt, falcon, vit, deit)");
+        errs.add("model_type",
+                 "missing (required: one of llama, mistral, bitnet, opt, falcon, vit, deit)");
         errs.throw_if_any();
     }
     m.model_type = lower(mt.Scalar());
@@ -251,7 +262,8 @@ ModelConfig parse_hf_config(const std::string& text, const std::string& file, co
     } else if (m.model_type == "opt") {
         Reader r(root, errs, "opt-style");
         read_opt(r, m);
-    } else if (m.model_type == "falcon" || m.model_type == "refinedweb" || m.model_type == "refinedwebmodel") {
+    } else if (m.model_type == "falcon" || m.model_type == "refinedweb" ||
+               m.model_type == "refinedwebmodel") {
         m.model_type = "falcon";
         Reader r(root, errs, "falcon-style");
         read_falcon(r, m);
@@ -259,8 +271,9 @@ ModelConfig parse_hf_config(const std::string& text, const std::string& file, co
         Reader r(root, errs, "vit-style");
         read_vit(r, root, m);
     } else {
-        errs.add("model_type", "unsupported " + quoted(mt.Scalar()) +
-                                   "; allowed: llama, mistral, bitnet, opt, falcon (RefinedWeb), vit, deit");
+        errs.add("model_type",
+                 "unsupported " + quoted(mt.Scalar()) +
+                     "; allowed: llama, mistral, bitnet, opt, falcon (RefinedWeb), vit, deit");
     }
     errs.throw_if_any();
     return m;
@@ -268,7 +281,9 @@ ModelConfig parse_hf_config(const std::string& text, const std::string& file, co
 
 ModelConfig load_hf_config(const std::string& path) {
     std::ifstream in(path, std::ios::binary);
-    if (!in) throw sim::ConfigError("HF config '" + path + "': cannot be read (" + std::strerror(errno) + ")");
+    if (!in)
+        throw sim::ConfigError("HF config '" + path + "': cannot be read (" + std::strerror(errno) +
+                               ")");
     std::ostringstream os;
     os << in.rdbuf();
     const std::string text = os.str();
@@ -277,7 +292,8 @@ ModelConfig load_hf_config(const std::string& path) {
         name = "hf-model";
         try {
             const YAML::Node n = YAML::Load(text)["_name_or_path"];
-            if (n.IsDefined() && n.IsScalar() && !n.Scalar().empty()) name = lower(file_stem(n.Scalar() + ".x"));
+            if (n.IsDefined() && n.IsScalar() && !n.Scalar().empty())
+                name = lower(file_stem(n.Scalar() + ".x"));
         } catch (const YAML::Exception&) {
             // parse_hf_config below reports the syntax error with its position.
         }
@@ -287,9 +303,9 @@ ModelConfig load_hf_config(const std::string& path) {
 
 const std::vector<std::string>& zoo_model_names() {
     static const std::vector<std::string> names = {
-        "deit-tiny", "deit-small", "deit-base", "vit-b16",    "vit-l16",    "vit-h14",
-        "llama2-7b", "llama2-13b", "llama2-70b", "llama3-8b", "llama3-70b", "mistral-7b",
-        "opt-6.7b",  "opt-13b",    "falcon-7b", "bitnet-2b4t"};
+        "deit-tiny", "deit-small", "deit-base",  "vit-b16",    "vit-l16",    "vit-h14",
+        "llama2-7b", "llama2-13b", "llama2-70b", "llama3-8b",  "llama3-70b", "mistral-7b",
+        "opt-6.7b",  "opt-13b",    "falcon-7b",  "bitnet-2b4t"};
     return names;
 }
 
@@ -300,7 +316,8 @@ const std::string& zoo_config_text(const std::string& name) {
         std::vector<std::string> avail;
         for (const auto& n : zoo_model_names())
             if (texts.count(n)) avail.push_back(n);
-        throw sim::ConfigError("unknown zoo model " + quoted(name) + "; allowed: " + join(avail, ", "));
+        throw sim::ConfigError("unknown zoo model " + quoted(name) +
+                               "; allowed: " + join(avail, ", "));
     }
     return it->second;
 }
@@ -311,34 +328,39 @@ ModelConfig zoo_model(const std::string& name) {
 
 std::string describe_zoo() {
     std::ostringstream os;
-    os << std::left << std::setw(12) << "model" << std::setw(8) << "arch" << std::right << std::setw(6) << "d"
-       << std::setw(5) << "H" << std::setw(5) << "Hkv" << std::setw(5) << "dh" << std::setw(7) << "F"
-       << std::setw(7) << "layers" << std::setw(8) << "vocab" << std::setw(8) << "max_ctx" << "  notes\n";
+    os << std::left << std::setw(12) << "model" << std::setw(8) << "arch" << std::right
+       << std::setw(6) << "d" << std::setw(5) << "H" << std::setw(5) << "Hkv" << std::setw(5)
+       << "dh" << std::setw(7) << "F" << std::setw(7) << "layers" << std::setw(8) << "vocab"
+       << std::setw(8) << "max_ctx"
+       << "  notes\n";
     for (const auto& name : zoo_model_names()) {
         const ModelConfig m = zoo_model(name);
         std::vector<std::string> notes;
         if (m.is_vit()) {
-            notes.push_back("image " + std::to_string(m.image) + ", patch " + std::to_string(m.patch) + ", " +
-                            std::to_string(m.vit_tokens(m.image)) + " tokens, " + std::to_string(m.classes) +
-                            " classes, GELU, LayerNorm");
+            notes.push_back("image " + std::to_string(m.image) + ", patch " +
+                            std::to_string(m.patch) + ", " + std::to_string(m.vit_tokens(m.image)) +
+                            " tokens, " + std::to_string(m.classes) + " classes, GELU, LayerNorm");
         } else {
             notes.push_back(m.rmsnorm ? "RMSNorm" : "LayerNorm");
             if (m.gated_mlp) notes.push_back(m.mlp_act == "silu" ? "SwiGLU" : "ReLU^2 GLU");
             else notes.push_back(m.mlp_act == "relu" ? "ReLU MLP" : "GELU MLP");
             notes.push_back(m.rope ? "RoPE" : m.learned_pos ? "learned positions" : "no positions");
             if (m.kv_heads == 1) notes.push_back("MQA");
-            else if (m.kv_heads != m.heads) notes.push_back("GQA g=" + std::to_string(m.heads / m.kv_heads));
+            else if (m.kv_heads != m.heads)
+                notes.push_back("GQA g=" + std::to_string(m.heads / m.kv_heads));
             if (m.parallel_attn) notes.push_back("parallel attn+MLP");
-            if (m.sliding_window) notes.push_back("sliding window " + std::to_string(m.sliding_window));
+            if (m.sliding_window)
+                notes.push_back("sliding window " + std::to_string(m.sliding_window));
             if (m.sub_norms) notes.push_back("sub-norms");
             if (m.tied_embeddings) notes.push_back("tied lm_head");
             if (!m.default_quant.empty()) notes.push_back("default quant " + m.default_quant);
         }
         os << std::left << std::setw(12) << name << std::setw(8) << to_string(m.arch) << std::right
-           << std::setw(6) << m.d << std::setw(5) << m.heads << std::setw(5) << m.kv_heads << std::setw(5)
-           << m.head_dim << std::setw(7) << m.ffn << std::setw(7) << m.layers << std::setw(8)
-           << (m.vocab ? std::to_string(m.vocab) : "-") << std::setw(8)
-           << (m.max_context ? std::to_string(m.max_context) : "-") << "  " << join(notes, ", ") << "\n";
+           << std::setw(6) << m.d << std::setw(5) << m.heads << std::setw(5) << m.kv_heads
+           << std::setw(5) << m.head_dim << std::setw(7) << m.ffn << std::setw(7) << m.layers
+           << std::setw(8) << (m.vocab ? std::to_string(m.vocab) : "-") << std::setw(8)
+           << (m.max_context ? std::to_string(m.max_context) : "-") << "  " << join(notes, ", ")
+           << "\n";
     }
     return os.str();
 }

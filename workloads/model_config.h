@@ -20,8 +20,8 @@ const char* to_string(Arch a);
 
 /// Hyper-parameters of one model. Symbols as in reference/workloads.md.
 struct ModelConfig {
-    std::string name;             ///< zoo name or config file stem (e.g. llama2-7b)
-    std::string model_type;       ///< HF model_type (vit, llama, mistral, bitnet, opt, falcon)
+    std::string name;        ///< zoo name or config file stem (e.g. llama2-7b)
+    std::string model_type;  ///< HF model_type (vit, llama, mistral, bitnet, opt, falcon)
     Arch arch = Arch::llama;
     uint64_t d = 0;               ///< hidden size
     uint64_t heads = 0;           ///< H, query heads
@@ -40,14 +40,15 @@ struct ModelConfig {
     bool fused_qkv = false;       ///< one QKV projection (Falcon, ViT)
     bool parallel_attn = false;   ///< attention and MLP read the same input (Falcon)
     uint64_t parallel_norms = 1;  ///< Falcon new_decoder_architecture: 2 (ln_attn, ln_mlp)
-    bool sub_norms = false;       ///< BitNet subln: RMSNorm before o_proj (over d) and down_proj (over F)
-    bool tied_embeddings = false; ///< lm_head shares the embedding matrix (still read in decode)
-    uint64_t image = 0;           ///< ViT input image side, pixels
-    uint64_t patch = 0;           ///< ViT patch side, pixels
-    uint64_t channels = 0;        ///< ViT input channels
-    uint64_t classes = 0;         ///< ViT classifier outputs
-    std::string default_quant;    ///< quant spec used when none is given ("" = all fp16)
-    std::string source;           ///< where the config came from (file or zoo entry)
+    bool sub_norms =
+        false;  ///< BitNet subln: RMSNorm before o_proj (over d) and down_proj (over F)
+    bool tied_embeddings = false;  ///< lm_head shares the embedding matrix (still read in decode)
+    uint64_t image = 0;            ///< ViT input image side, pixels
+    uint64_t patch = 0;            ///< ViT patch side, pixels
+    uint64_t channels = 0;         ///< ViT input channels
+    uint64_t classes = 0;          ///< ViT classifier outputs
+    std::string default_quant;     ///< quant spec used when none is given ("" = all fp16)
+    std::string source;            ///< where the config came from (file or zoo entry)
 
     bool is_vit() const { return arch == Arch::vit; }
     /// ViT tokens incl. CLS for an image side: (image/patch)² + 1.
@@ -57,7 +58,8 @@ struct ModelConfig {
 /// Parses HF config.json text (JSON, read with yaml-cpp). `file` is used in messages. Throws
 /// sim::ConfigError naming file and key for missing or bad keys. Keys the reader does not use are
 /// ignored (HF configs carry many).
-ModelConfig parse_hf_config(const std::string& text, const std::string& file, const std::string& name);
+ModelConfig parse_hf_config(const std::string& text, const std::string& file,
+                            const std::string& name);
 /// Reads a config.json. The model name is the file stem, or for a file named config.json the last
 /// component of `_name_or_path` (else "hf-model").
 ModelConfig load_hf_config(const std::string& path);

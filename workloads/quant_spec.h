@@ -1,13 +1,14 @@
 #pragma once
 // Quantization specs of generated traces: `W4A16KV2`-style shorthands and per-role format strings.
 //
-// SPEC := ITEM (',' ITEM)*;  ITEM := SHORTHAND | ROLE=FORMAT   (items apply left to right, on top of
+// SPEC := ITEM (',' ITEM)*;  ITEM := SHORTHAND | ROLE=FORMAT  (items apply left to right, on top of
 // the model's default spec; a shorthand resets every role first)
 // ROLE := weights | activations | kv | scores | lm_head | embedding
 // SHORTHAND := W<w>[A<a>][KV<kv>] | fp16, case-insensitive:
 //   W16 → fp16; W1.58 → ternary/tensor (BitNet b1.58 absmean, one FP32 scale per matrix);
-//   LLMs: W8 → int8/channel/fp32 (per-output-channel), W2..W7 → intW/g128 (GPTQ/AWQ-style FP16 scale
-//   per 128 weights along K); ViTs: W2..W8 → intW/channel/fp32 (PTQ4ViT / RepQ-ViT per-channel).
+//   LLMs: W8 → int8/channel/fp32 (per output channel), W2..W7 → intW/g128 (GPTQ/AWQ-style FP16
+//   scale per 128 weights along K); ViTs: W2..W8 → intW/channel/fp32 (PTQ4ViT / RepQ-ViT
+//   per-channel).
 //   A16 → fp16; A2..A8 → intA (dynamic per-token/per-tensor scales are not stored).
 //   KV16 → fp16; KV1..KV8 → intKV/g32/fp16sz (KIVI: asymmetric, FP16 scale + FP16 min per 32,
 //   keys per-channel, values per-token). KV absent ⇒ the cache holds activations (kv = A format).
@@ -33,12 +34,15 @@ struct QuantScheme {
     models::Format scores = models::parse_format("fp16");     ///< post-softmax probabilities
     models::Format lm_head = models::parse_format("fp16");    ///< LLM output projection
     models::Format embedding = models::parse_format("fp16");  ///< LLM token (and position) table
-    bool kv_quantized() const { return kv.spec != "fp16" && kv.spec != "bf16" && kv.spec != "fp32"; }
+    bool kv_quantized() const {
+        return kv.spec != "fp16" && kv.spec != "bf16" && kv.spec != "fp32";
+    }
 };
 
 /// Parses `spec` ("" = the model's default) for model `m`. Errors → sim::ConfigError
 /// "LABEL: MESSAGE" quoting the grammar (and the format grammar for bad format strings).
-QuantScheme parse_quant_spec(const std::string& spec, const ModelConfig& m, const std::string& label);
+QuantScheme parse_quant_spec(const std::string& spec, const ModelConfig& m,
+                             const std::string& label);
 /// The spec grammar in one paragraph, for messages and --help.
 std::string quant_spec_grammar();
 

@@ -66,7 +66,8 @@ std::string yaml_scalar(const std::string& s) {
             safe = false;
     }
     const std::string l = lower(s);
-    if (l == "null" || l == "~" || l == "true" || l == "false" || l == "yes" || l == "no") safe = false;
+    if (l == "null" || l == "~" || l == "true" || l == "false" || l == "yes" || l == "no")
+        safe = false;
     if (safe) return s;
     std::string out = "\"";
     for (char c : s) {

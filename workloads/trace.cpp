@@ -20,9 +20,9 @@ using models::OpKind;
 
 namespace {
 
-const std::vector<std::string> kTraceKeys = {"schema", "model", "phase", "batch", "seq", "context",
-                                             "quant", "ops"};
-const std::vector<std::string> kRowKeys = {"name",  "op",    "m",     "k",     "n",     "batch",
+const std::vector<std::string> kTraceKeys = {"schema", "model",   "phase", "batch",
+                                             "seq",    "context", "quant", "ops"};
+const std::vector<std::string> kRowKeys = {"name",   "op",    "m",     "k",     "n",     "batch",
                                            "repeat", "elems", "b_src", "a_fmt", "b_fmt", "out_fmt"};
 const char* const kSchema = "qasim.trace/1";
 
@@ -46,7 +46,8 @@ bool check_u64(const std::string& text, uint64_t lo, const std::string& path, si
     return true;
 }
 
-bool check_format(const std::string& text, const std::string& path, sim::Errors& errs, Format* out) {
+bool check_format(const std::string& text, const std::string& path, sim::Errors& errs,
+                  Format* out) {
     try {
         *out = models::parse_format(trim(text));
         return true;
@@ -76,11 +77,12 @@ void apply_header(const Header& h, bool schema_required, sim::Errors& errs, Trac
         const std::string p = trim(it->second);
         if (p != "prefill" && p != "decode")
             errs.add("phase", "must be one of prefill, decode, got " + quoted(it->second));
-        else
-            t->phase = p;
+        else t->phase = p;
     }
-    if ((it = h.scalars.find("batch")) != h.scalars.end()) check_u64(it->second, 1, "batch", errs, &t->batch);
-    if ((it = h.scalars.find("seq")) != h.scalars.end()) check_u64(it->second, 0, "seq", errs, &t->seq);
+    if ((it = h.scalars.find("batch")) != h.scalars.end())
+        check_u64(it->second, 1, "batch", errs, &t->batch);
+    if ((it = h.scalars.find("seq")) != h.scalars.end())
+        check_u64(it->second, 0, "seq", errs, &t->seq);
     if ((it = h.scalars.find("context")) != h.scalars.end())
         check_u64(it->second, 0, "context", errs, &t->context);
     for (const auto& [role, text] : h.quant) {
@@ -111,7 +113,8 @@ void build_row(const std::map<std::string, std::string>& cells, const std::strin
     };
     models::Op op;
     std::string text;
-    if (!get("name", &text) || trim(text).empty()) errs.add(at("name"), "required (a non-empty name)");
+    if (!get("name", &text) || trim(text).empty())
+        errs.add(at("name"), "required (a non-empty name)");
     else op.name = trim(text);
     if (!get("op", &text)) {
         errs.add(at("op"), "required; " + allowed(models::op_kind_names()));
@@ -129,24 +132,24 @@ void build_row(const std::map<std::string, std::string>& cells, const std::strin
         for (int i = 0; i < 3; ++i) {
             if (!get(dims[i], &text))
                 errs.add(at(dims[i]), "required for matmul op " + kind_name + " (m, k, n >= 1)");
-            else
-                check_u64(text, 1, at(dims[i]), errs, vals[i]);
+            else check_u64(text, 1, at(dims[i]), errs, vals[i]);
         }
         if (get("batch", &text)) check_u64(text, 1, at("batch"), errs, &op.batch);
         if (get("elems", &text))
-            errs.add(at("elems"), "not allowed on matmul op " + kind_name + " (it uses m, k, n, batch)");
+            errs.add(at("elems"),
+                     "not allowed on matmul op " + kind_name + " (it uses m, k, n, batch)");
         op.b_src = default_b_src(op.kind);
         if (get("b_src", &text) && !models::parse_b_src(trim(text), &op.b_src))
             errs.add(at("b_src"), "unknown " + quoted(text) + "; allowed: weight, kv, act");
     } else {
         if (!get("elems", &text))
             errs.add(at("elems"), "required for op " + kind_name + " (elems >= 1)");
-        else
-            check_u64(text, 1, at("elems"), errs, &op.elems);
+        else check_u64(text, 1, at("elems"), errs, &op.elems);
         for (const char* key : {"m", "k", "n", "batch", "b_src", "b_fmt"}) {
             if (get(key, &text))
-                errs.add(at(key), "not allowed on op " + kind_name +
-                                      " (only matmul ops gemm, gemv, attention_qk, attention_pv take it)");
+                errs.add(at(key),
+                         "not allowed on op " + kind_name +
+                             " (only matmul ops gemm, gemv, attention_qk, attention_pv take it)");
         }
     }
     if (get("repeat", &text)) check_u64(text, 1, at("repeat"), errs, &op.repeat);
@@ -216,18 +219,22 @@ bool split_csv(const std::string& line, std::vector<std::string>* cells) {
     return true;
 }
 
-void parse_quant_flow(const std::string& text, const std::string& path, sim::Errors& errs, Header* h) {
+void parse_quant_flow(const std::string& text, const std::string& path, sim::Errors& errs,
+                      Header* h) {
     YAML::Node n;
     try {
         n = YAML::Load(text);
     } catch (const YAML::Exception& e) {
-        errs.add(path, "must be a map of role: format, e.g. {weights: int4/g128, activations: fp16} (" +
-                           std::string(e.msg) + ")");
+        errs.add(path,
+                 "must be a map of role: format, e.g. {weights: int4/g128, activations: fp16} (" +
+                     std::string(e.msg) + ")");
         return;
     }
     if (!n.IsMap()) {
-        errs.add(path, "must be a map of role: format, e.g. {weights: int4/g128, activations: fp16}, got " +
-                           quoted(text));
+        errs.add(
+            path,
+            "must be a map of role: format, e.g. {weights: int4/g128, activations: fp16}, got " +
+                quoted(text));
         return;
     }
     for (const auto& kv : n) {
@@ -242,7 +249,9 @@ void parse_quant_flow(const std::string& text, const std::string& path, sim::Err
 
 std::string read_file(const std::string& path) {
     std::ifstream in(path, std::ios::binary);
-    if (!in) throw sim::ConfigError("trace '" + path + "': cannot be read (" + std::strerror(errno) + ")");
+    if (!in)
+        throw sim::ConfigError("trace '" + path + "': cannot be read (" + std::strerror(errno) +
+                               ")");
     std::ostringstream os;
     os << in.rdbuf();
     return os.str();
@@ -318,7 +327,8 @@ Trace parse_trace_yaml(const std::string& text, const std::string& file) {
                                std::to_string(e.mark.column + 1) + ": " + e.msg);
     }
     if (!root.IsMap())
-        throw sim::ConfigError(file + ": a trace must be a YAML map with schema: " + kSchema + " and ops:");
+        throw sim::ConfigError(file + ": a trace must be a YAML map with schema: " + kSchema +
+                               " and ops:");
     sim::Errors errs(file);
     Trace t;
     t.source = file;
@@ -333,7 +343,9 @@ Trace parse_trace_yaml(const std::string& text, const std::string& file) {
         } else if (key == "quant") {
             if (kv.second.IsNull()) continue;
             if (!kv.second.IsMap()) {
-                errs.add("quant", "must be a map of role: format, e.g. {weights: int4/g128, activations: fp16}");
+                errs.add(
+                    "quant",
+                    "must be a map of role: format, e.g. {weights: int4/g128, activations: fp16}");
                 continue;
             }
             for (const auto& q : kv.second) {
@@ -368,7 +380,8 @@ Trace parse_trace_yaml(const std::string& text, const std::string& file) {
             for (const auto& kv : row) {
                 const std::string key = kv.first.Scalar();
                 if (!kv.second.IsScalar()) {
-                    errs.add(where + mark(row) + ": " + key, "must be a scalar, got a list, map or nothing");
+                    errs.add(where + mark(row) + ": " + key,
+                             "must be a scalar, got a list, map or nothing");
                     ok = false;
                     continue;
                 }
@@ -423,12 +436,15 @@ Trace parse_trace_csv(const std::string& text, const std::string& file) {
             header_done = true;
             std::set<std::string> seen;
             for (const auto& c : cells) {
-                if (!contains(kRowKeys, c)) errs.add(at_line + ": header", "unknown column " + quoted(c) + "; " +
-                                                                             allowed(kRowKeys));
-                else if (!seen.insert(c).second) errs.add(at_line + ": header", "duplicate column " + quoted(c));
+                if (!contains(kRowKeys, c))
+                    errs.add(at_line + ": header",
+                             "unknown column " + quoted(c) + "; " + allowed(kRowKeys));
+                else if (!seen.insert(c).second)
+                    errs.add(at_line + ": header", "duplicate column " + quoted(c));
             }
             for (const char* req : {"name", "op"})
-                if (!seen.count(req)) errs.add(at_line + ": header", std::string("missing column '") + req + "'");
+                if (!seen.count(req))
+                    errs.add(at_line + ": header", std::string("missing column '") + req + "'");
             header = cells;
             continue;
         }
@@ -437,7 +453,8 @@ Trace parse_trace_csv(const std::string& text, const std::string& file) {
         for (size_t i = 0; i < cells.size(); ++i) {
             if (i >= header.size()) {
                 if (!cells[i].empty())
-                    errs.add(at_line, "has " + std::to_string(cells.size()) + " cells, the header has " +
+                    errs.add(at_line, "has " + std::to_string(cells.size()) +
+                                          " cells, the header has " +
                                           std::to_string(header.size()));
                 continue;
             }
@@ -451,7 +468,8 @@ Trace parse_trace_csv(const std::string& text, const std::string& file) {
     if (header_done && rows.empty()) errs.add("", "no op rows after the header");
     if (errs.empty()) {
         for (const auto& r : rows)
-            build_row(r.cells, "line " + std::to_string(r.line) + row_name_for(r.cells), roles, errs, &t);
+            build_row(r.cells, "line " + std::to_string(r.line) + row_name_for(r.cells), roles,
+                      errs, &t);
     }
     errs.throw_if_any();
     return t;
@@ -461,8 +479,9 @@ Trace load_trace(const std::string& path) {
     const size_t dot = path.find_last_of('.');
     const std::string ext = dot == std::string::npos ? "" : lower(path.substr(dot));
     if (ext != ".yaml" && ext != ".yml" && ext != ".csv")
-        throw sim::ConfigError("trace '" + path + "': unknown extension " + quoted(ext) +
-                               "; allowed: .yaml, .yml, .csv (or zoo:MODEL[:PHASE][?key=value&...])");
+        throw sim::ConfigError(
+            "trace '" + path + "': unknown extension " + quoted(ext) +
+            "; allowed: .yaml, .yml, .csv (or zoo:MODEL[:PHASE][?key=value&...])");
     const std::string text = read_file(path);
     return ext == ".csv" ? parse_trace_csv(text, path) : parse_trace_yaml(text, path);
 }
@@ -512,7 +531,8 @@ std::vector<std::pair<std::string, std::string>> ordered_quant(const Trace& t) {
 
 std::string quant_flow(const Trace& t) {
     std::vector<std::string> items;
-    for (const auto& [role, f] : ordered_quant(t)) items.push_back(yaml_scalar(role) + ": " + yaml_scalar(f));
+    for (const auto& [role, f] : ordered_quant(t))
+        items.push_back(yaml_scalar(role) + ": " + yaml_scalar(f));
     return "{" + join(items, ", ") + "}";
 }
 
@@ -531,7 +551,8 @@ std::string to_yaml(const Trace& t) {
     os << "ops:\n";
     for (const auto& op : t.ops) {
         std::vector<std::string> items;
-        for (const auto& [k, v] : row_fields(op, roles).fields) items.push_back(k + ": " + yaml_scalar(v));
+        for (const auto& [k, v] : row_fields(op, roles).fields)
+            items.push_back(k + ": " + yaml_scalar(v));
         os << "  - {" << join(items, ", ") << "}\n";
     }
     return os.str();
@@ -554,7 +575,8 @@ std::string to_csv(const Trace& t) {
         if (models::is_matmul(op.kind)) cells["batch"] = std::to_string(op.batch);
         cells["repeat"] = std::to_string(op.repeat);
         std::vector<std::string> out;
-        for (const auto& key : kRowKeys) out.push_back(cells.count(key) ? csv_cell(cells[key]) : "");
+        for (const auto& key : kRowKeys)
+            out.push_back(cells.count(key) ? csv_cell(cells[key]) : "");
         os << join(out, ",") << "\n";
     }
     return os.str();

@@ -7,17 +7,17 @@
 //   model: llama2-7b               (optional)
 //   phase: decode                  prefill | decode (default prefill)
 //   batch: 1                       >= 1 (default 1)
-//   seq: 1023                      optional: prompt length (prefill) or tokens already cached (decode)
+//   seq: 1023                      optional: prompt length (prefill) or tokens cached (decode)
 //   context: 1024                  optional: keys attended per query
 //   quant: {weights: int4/g128, activations: fp16, kv: int2/g32/fp16sz, scores: fp16}
 //   ops:
 //     - {name: L.q_proj, op: gemm, m: 1, k: 4096, n: 4096, b_src: weight, repeat: 32}
 //
 // Row keys: name, op, m, k, n, batch (default 1), repeat (default 1), elems, b_src, a_fmt, b_fmt,
-// out_fmt. Matmul rows (gemm, gemv, attention_qk, attention_pv) need m, k, n >= 1 and take no elems;
+// out_fmt. Matmul rows (gemm, gemv, attention_qk, attention_pv) need m, k, n >= 1, no elems;
 // the other rows need elems >= 1 and take none of m, k, n, batch, b_src, b_fmt.
 //
-// Default formats of a row (explicit a_fmt / b_fmt / out_fmt override them); every role missing from
+// Default formats of a row (explicit a_fmt / b_fmt / out_fmt override them); every role absent from
 // `quant` is fp16, except `scores`, which defaults to the activations format:
 //   a   ← activations; attention_pv: scores (the post-softmax probabilities); embedding: weights
 //   b   ← by b_src: weight → weights, kv → KV-operand form of `kv` (see kv_operand_format), act →
@@ -41,15 +41,15 @@ namespace qasim::workloads {
 
 struct Trace {
     std::string schema = "qasim.trace/1";
-    std::string model;             ///< e.g. llama2-7b
-    std::string phase = "prefill"; ///< prefill | decode
+    std::string model;              ///< e.g. llama2-7b
+    std::string phase = "prefill";  ///< prefill | decode
     uint64_t batch = 1;
-    uint64_t seq = 0;              ///< prompt length (prefill) or tokens already cached (decode)
-    uint64_t context = 0;          ///< keys attended per query (decode: L)
+    uint64_t seq = 0;      ///< prompt length (prefill) or tokens already cached (decode)
+    uint64_t context = 0;  ///< keys attended per query (decode: L)
     /// Default formats by role: weights, activations, kv, scores (attention probabilities).
     std::map<std::string, std::string> quant;
     std::vector<models::Op> ops;
-    std::string source;            ///< file path or zoo spec, for messages and the report
+    std::string source;  ///< file path or zoo spec, for messages and the report
 
     uint64_t total_macs() const;
 };

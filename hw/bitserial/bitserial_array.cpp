@@ -12,21 +12,28 @@ const sim::FieldTable<BitserialArrayConfig>& BitserialArrayConfig::fields() {
         sim::FieldTable<C>()
             .u64("rows", &C::rows, "PEs", "PE rows (output channels N)", 1, 1 << 16)
             .u64("cols", &C::cols, "PEs", "PE columns (tokens M)", 1, 1 << 16)
-            .choice("serial_operand", &C::serial_operand, "operand fed bit-serially: weights (B) or activations (A)",
-                    {{"weight", models::SerialOperand::weight}, {"activation", models::SerialOperand::activation}})
+            .choice("serial_operand", &C::serial_operand,
+                    "operand fed bit-serially: weights (B) or activations (A)",
+                    {{"weight", models::SerialOperand::weight},
+                     {"activation", models::SerialOperand::activation}})
             .u64("bits_per_cycle", &C::bits_per_cycle, "bits",
-                 "serial bits consumed per cycle (Stripes 1; BitMoD's artifact 2; >= operand bits: bit-parallel)",
+                 "serial bits consumed per cycle (Stripes 1; BitMoD's artifact 2; >= operand bits: "
+                 "bit-parallel)",
                  1, 32)
-            .u64("dot_width", &C::dot_width, "elements", "K elements per PE dot product per step (BitMoD 4)", 1,
-                 256)
+            .u64("dot_width", &C::dot_width, "elements",
+                 "K elements per PE dot product per step (BitMoD 4)", 1, 256)
             .u64("dequant_cycles", &C::dequant_cycles, "cycles",
-                 "latency of the per-PE group dequant/rescale unit (stalls only if a group is shorter)", 0, 1 << 16)
+                 "latency of the per-PE group dequant/rescale unit (stalls only if a group is "
+                 "shorter)",
+                 0, 1 << 16)
             .u64("weight_sram_kb", &C::weight_sram_kb, "KiB", "weight (B) buffer", 1, 1 << 24)
             .u64("act_sram_kb", &C::act_sram_kb, "KiB", "activation (A) buffer", 1, 1 << 24)
             .u64("out_sram_kb", &C::out_sram_kb, "KiB", "output buffer", 1, 1 << 24)
-            .u64("sram_width_bits", &C::sram_width_bits, "bits", "access width of each buffer", 8, 8192)
+            .u64("sram_width_bits", &C::sram_width_bits, "bits", "access width of each buffer", 8,
+                 8192)
             .text("parallel_format", &C::parallel_format,
-                  "bit-parallel operand datapath format (fp16, bf16, int8, ovp4, ...; no group scales)")
+                  "bit-parallel operand datapath format (fp16, bf16, int8, ovp4, ...; no group "
+                  "scales)")
             .u64("acc_bits", &C::acc_bits, "bits", "accumulator width", 8, 64);
     return t;
 }
@@ -36,13 +43,15 @@ void BitserialArrayConfig::validate(const std::string& path, sim::Errors& errs) 
         const models::Format f = models::parse_format(parallel_format);
         if (f.gran != models::Granularity::none)
             errs.add(path + ".parallel_format",
-                     "'" + parallel_format + "' is a tensor format with scales; a datapath format has none "
-                     "(e.g. fp16, bf16, int8, int4, ovp4)");
+                     "'" + parallel_format +
+                         "' is a tensor format with scales; a datapath format has none "
+                         "(e.g. fp16, bf16, int8, int4, ovp4)");
     } catch (const models::FormatError& e) {
         errs.add(path + ".parallel_format", e.what());
     }
     if (rows * cols > (1ull << 24))
-        errs.add(path + ".rows", "rows x cols = " + std::to_string(rows * cols) + " PEs exceeds 16777216");
+        errs.add(path + ".rows",
+                 "rows x cols = " + std::to_string(rows * cols) + " PEs exceeds 16777216");
 }
 
 models::BitserialParams BitserialArrayConfig::params() const {
@@ -67,7 +76,8 @@ BitserialArray::BitserialArray(sc_core::sc_module_name name, const BitserialArra
 
 std::string BitserialArray::check(const models::Op& op) const {
     if (!models::is_matmul(op.kind))
-        return std::string("a bit-serial array runs matmul ops (gemm, gemv, attention_qk, attention_pv), not ") +
+        return std::string("a bit-serial array runs matmul ops (gemm, gemv, attention_qk, "
+                           "attention_pv), not ") +
                models::to_string(op.kind);
     const bool w = m_params.serial == models::SerialOperand::weight;
     const models::Format& par = w ? op.a : op.b;
@@ -79,7 +89,9 @@ std::string BitserialArray::check(const models::Op& op) const {
     return "";
 }
 
-models::TilePlan BitserialArray::plan(const models::Op& op) const { return models::bitserial_plan(op, m_params); }
+models::TilePlan BitserialArray::plan(const models::Op& op) const {
+    return models::bitserial_plan(op, m_params);
+}
 
 void BitserialArray::cost_table(const models::Tech& tech, models::CostTable& out) const {
     namespace E = models::energy;
@@ -90,12 +102,14 @@ void BitserialArray::cost_table(const models::Tech& tech, models::CostTable& out
     const int acc = static_cast<int>(m_cfg.acc_bits);
     const int D = static_cast<int>(m_cfg.dot_width), b = static_cast<int>(m_cfg.bits_per_cycle);
     const uint32_t sw = static_cast<uint32_t>(m_cfg.sram_width_bits);
-    const uint64_t wb = m_params.weight_sram_bytes, ab = m_params.act_sram_bytes, ob = m_params.out_sram_bytes;
+    const uint64_t wb = m_params.weight_sram_bytes, ab = m_params.act_sram_bytes,
+                   ob = m_params.out_sram_bytes;
     // One PE-cycle of bit-serial work: D·b partial-product rows of the pw-bit parallel significand
     // (AND gates + adder tree, models/energy shift_add law) and one accumulator register write.
     // Cross-check (published_numbers §5a, BitMoD xlsx, 28 nm, D = 4, b = 2, fp16): bit-serial mul
     // 0.185 mW + group accum 0.195 mW at 1 GHz = 0.38 pJ/cycle; this law gives ≈ 0.34 pJ at 28 nm.
-    out.pj_per_action["bs_step"] = D * b * E::shift_add_pj(tech, pw) + acc * E::regfile_pj_per_bit(tech);
+    out.pj_per_action["bs_step"] =
+        D * b * E::shift_add_pj(tech, pw) + acc * E::regfile_pj_per_bit(tech);
     // Exponent match of one product (BitMoD's "exp-match" block; OliVe's abfloat exponent): an
     // 8-bit integer add (fp16 5-bit exponent + the weight's exponent field, derivation). BitMoD
     // xlsx exp-match 0.136 mW for 4 products per 2 cycles ≈ 0.068 pJ/product: this law (≈ 0.015)
@@ -119,8 +133,9 @@ void BitserialArray::cost_table(const models::Tech& tech, models::CostTable& out
     // (8 bits), D exponent adders, one dequant unit. Cross-check: BitMoD PE 1221.6 µm² (28 nm,
     // without registers; §5a).
     const double pe_um2 = D * b * A::shift_add_um2(tech, pw) + acc * A::regfile_um2_per_bit(tech) +
-                          D * (pw + 8) * A::regfile_um2_per_bit(tech) + D * A::add_um2(tech, 8, false) +
-                          A::mult_um2(tech, 8, false, pw, pfloat) + A::add_um2(tech, acc, pfloat);
+                          D * (pw + 8) * A::regfile_um2_per_bit(tech) +
+                          D * A::add_um2(tech, 8, false) + A::mult_um2(tech, 8, false, pw, pfloat) +
+                          A::add_um2(tech, acc, pfloat);
     out.area_mm2["pe_array"] = static_cast<double>(m_cfg.rows * m_cfg.cols) * pe_um2 * 1e-6;
     // One decoder per PE row (weights) and column (activations) at the array edge (OliVe: decoders
     // at the array edge, published_numbers §5b).
@@ -134,7 +149,8 @@ void BitserialArray::cost_table(const models::Tech& tech, models::CostTable& out
 
 static const bool kReg = sim::Registry::add<BitserialArray, BitserialArrayConfig>(
     sim::Role::unit, "bitserial_array",
-    "R x C bit-serial PEs (Stripes/BitMoD): passes = ceil(serial bits / bits_per_cycle), group dequant, "
+    "R x C bit-serial PEs (Stripes/BitMoD): passes = ceil(serial bits / bits_per_cycle), group "
+    "dequant, "
     "BitMoD/OVP decode");
 
 }  // namespace qasim::hw

@@ -30,7 +30,7 @@ void Dma::b_transport(tlm::tlm_generic_payload& cmd, sc_core::sc_time& delay) {
     const uint64_t now = to_ps(sc_core::sc_time_stamp());
     const uint64_t t0 = now + to_ps(delay);
     auto& inflight = m_inflight[write ? 1 : 0];
-    uint64_t done_all = t0;
+    uint64_t done_all = t0, last_issue = t0;
     tlm::tlm_generic_payload gp;
     gp.set_command(write ? tlm::TLM_WRITE_COMMAND : tlm::TLM_READ_COMMAND);
     gp.set_data_ptr(m_dummy);  // timing only: targets never touch data
@@ -44,6 +44,7 @@ void Dma::b_transport(tlm::tlm_generic_payload& cmd, sc_core::sc_time& delay) {
             issue = std::max(issue, inflight.front());
             inflight.pop_front();
         }
+        last_issue = issue;
         gp.set_address(base + off);
         gp.set_data_length(len);
         gp.set_streaming_width(len);
@@ -63,6 +64,7 @@ void Dma::b_transport(tlm::tlm_generic_payload& cmd, sc_core::sc_time& delay) {
     while (inflight.size() > m_cfg.max_outstanding) inflight.pop_front();
     (write ? m_write_bytes : m_read_bytes) += total;
     delay = from_ps(done_all - now);
+    if (auto* ext = cmd.get_extension<DmaIssue>()) ext->issue_end_ps = last_issue;
     cmd.set_response_status(tlm::TLM_OK_RESPONSE);
 }
 

@@ -19,6 +19,15 @@ struct DmaConfig {
     void validate(const std::string&, sim::Errors&) const {}
 };
 
+/// Optional extension on a DMA command: the DMA reports when it issued the command's last block.
+/// The channel can take the next command from then on (its blocks queue behind in the memory), while
+/// the data of this command arrives at the completion time returned in `delay`.
+struct DmaIssue : tlm::tlm_extension<DmaIssue> {
+    uint64_t issue_end_ps = 0;
+    tlm::tlm_extension_base* clone() const override { return new DmaIssue(*this); }
+    void copy_from(const tlm::tlm_extension_base& e) override { *this = static_cast<const DmaIssue&>(e); }
+};
+
 class Dma : public sc_core::sc_module, public StatsProvider {
 public:
     tlm_utils::simple_target_socket<Dma> cmd_in{"cmd_in"};

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "hw/common/time.h"
+#include "hw/control/dma.h"
 
 namespace qasim::hw {
 
@@ -19,8 +20,12 @@ void Sequencer::sync_to(uint64_t ps) {
     if (m_qk.need_sync()) m_qk.sync();
 }
 
-uint64_t Sequencer::dma(Region& r, uint64_t& cursor, uint64_t bytes, bool write, uint64_t start_ps, size_t op) {
-    if (bytes == 0) return start_ps;
+uint64_t Sequencer::dma(Region& r, uint64_t& cursor, uint64_t bytes, bool write, uint64_t start_ps, size_t op,
+                        uint64_t* issue_end) {
+    if (bytes == 0) {
+        *issue_end = std::max(*issue_end, start_ps);
+        return start_ps;
+    }
     // Tensors stream through their region; a transfer that would run past the end wraps to the start
     // (the region is a ring: addresses matter for DRAM bank/row state, not for data).
     const uint64_t aligned = (bytes + 63) / 64 * 64;
@@ -35,9 +40,14 @@ uint64_t Sequencer::dma(Region& r, uint64_t& cursor, uint64_t bytes, bool write,
     gp.set_data_length(std::min(bytes, r.size));
     gp.set_streaming_width(std::min(bytes, r.size));
     gp.set_response_status(tlm::TLM_INCOMPLETE_RESPONSE);
+    DmaIssue issue;
+    issue.issue_end_ps = std::max(start_ps, now);
+    gp.set_extension(&issue);
     sc_core::sc_time d = from_ps(std::max(start_ps, now) - now);
     dma_out->b_transport(gp, d);
+    gp.clear_extension(&issue);
     const uint64_t done = now + to_ps(d);
+    *issue_end = std::max(*issue_end, issue.issue_end_ps);
     auto& L = m_layers[op];
     if (r.dram) (write ? L.dram_write_bytes : L.dram_read_bytes) += bytes;
     else (write ? L.onchip_write_bytes : L.onchip_read_bytes) += bytes;
@@ -92,42 +102,74 @@ void Sequencer::run() {
         const uint64_t ready = prev_compute_end;  // data dependency on the previous op
         uint64_t slot_free[2] = {unit_free[u], unit_free[u]};
         uint64_t last_compute = ready, last_store = 0;
-        uint64_t tile_index = 0;
-        for (uint64_t r = 0; r < op.repeat; ++r) {
-            for (const auto& t : plan.tiles) {
-                for (uint64_t c = 0; c < t.count; ++c, ++tile_index) {
-                    // Load: B may prefetch; A waits for the previous op's results in memory.
-                    const uint64_t slot = plan.double_buffered ? slot_free[tile_index & 1] : unit_free[u];
-                    uint64_t l_end = std::max(rd_free, slot);
-                    l_end = dma(*b_region, *b_cursor, t.load_b_bytes, false, l_end, j);
-                    if (t.load_a_bytes) {
-                        const uint64_t a_start = std::max(l_end, prev_store_end);
-                        l_end = dma(m_setup.activations, m_cur_act, t.load_a_bytes, false, a_start, j);
-                    }
-                    rd_free = std::max(rd_free, l_end);
-                    // Compute.
-                    const uint64_t free_at = std::max(unit_free[u], ready);
-                    const uint64_t c_start = std::max(free_at, l_end);
-                    L.stall_ps += c_start - free_at;
-                    const uint64_t c_end = compute(u, op, t, j, tile_index, c_start);
-                    unit_free[u] = c_end;
-                    slot_free[tile_index & 1] = c_end;
-                    last_compute = c_end;
-                    // Store.
-                    if (t.store_bytes) {
-                        const uint64_t s_end = dma(m_setup.activations, m_cur_act, t.store_bytes, true,
-                                                   std::max(c_end, wr_free), j);
-                        wr_free = s_end;
-                        last_store = std::max(last_store, s_end);
-                    }
-                    L.compute_cycles += t.compute_cycles;
-                    L.macs += t.macs;
-                    L.sram_read_bytes += t.sram_read_bytes;
-                    L.sram_write_bytes += t.sram_write_bytes;
-                    ++L.tiles;
-                    sync_to(std::min({rd_free, wr_free == 0 ? rd_free : wr_free, unit_free[u]}));
+        // Walk the tiles (runs × count × repeat) with one tile of look-ahead, so that the load of
+        // tile i+1 is issued before the store of tile i: the memory sees the prefetch first, as a DMA
+        // with a descriptor queue would issue it (program order = time order for each channel).
+        struct Pos {
+            uint64_t r = 0;
+            size_t run = 0;
+            uint64_t c = 0;
+        };
+        auto valid = [&](const Pos& p) { return p.r < op.repeat && p.run < plan.tiles.size(); };
+        auto advance = [&](Pos& p) {
+            if (++p.c >= plan.tiles[p.run].count) {
+                p.c = 0;
+                if (++p.run >= plan.tiles.size()) {
+                    p.run = 0;
+                    ++p.r;
                 }
             }
+        };
+        // Load of one tile: B may prefetch; A waits for the previous op's results in memory. The read
+        // channel takes a transfer once the previous one has issued its blocks; the data arrives at
+        // the transfer's completion (the returned time).
+        auto load = [&](const models::Tile& t, uint64_t index) {
+            const uint64_t slot = plan.double_buffered ? slot_free[index & 1] : unit_free[u];
+            const uint64_t l_start = std::max(rd_free, slot);
+            uint64_t issued = l_start;
+            uint64_t l_end = dma(*b_region, *b_cursor, t.load_b_bytes, false, l_start, j, &issued);
+            if (t.load_a_bytes) {
+                const uint64_t a_start = std::max(issued, prev_store_end);
+                l_end = std::max(l_end, dma(m_setup.activations, m_cur_act, t.load_a_bytes, false, a_start, j, &issued));
+            }
+            rd_free = std::max(rd_free, issued);
+            return l_end;
+        };
+        Pos pos;
+        if (plan.tiles.empty() || plan.tiles[0].count == 0) pos.r = op.repeat;  // nothing to run
+        uint64_t tile_index = 0;
+        uint64_t l_end = valid(pos) ? load(plan.tiles[pos.run], 0) : 0;
+        while (valid(pos)) {
+            const models::Tile& t = plan.tiles[pos.run];
+            // Compute.
+            const uint64_t free_at = std::max(unit_free[u], ready);
+            const uint64_t c_start = std::max(free_at, l_end);
+            L.stall_ps += c_start - free_at;
+            const uint64_t c_end = compute(u, op, t, j, tile_index, c_start);
+            unit_free[u] = c_end;
+            slot_free[tile_index & 1] = c_end;
+            last_compute = c_end;
+            // Prefetch the next tile, then store this one.
+            Pos next = pos;
+            advance(next);
+            uint64_t next_l_end = 0;
+            if (valid(next)) next_l_end = load(plan.tiles[next.run], tile_index + 1);
+            if (t.store_bytes) {
+                uint64_t w_issued = std::max(c_end, wr_free);
+                const uint64_t s_end =
+                    dma(m_setup.activations, m_cur_act, t.store_bytes, true, std::max(c_end, wr_free), j, &w_issued);
+                wr_free = w_issued;
+                last_store = std::max(last_store, s_end);
+            }
+            L.compute_cycles += t.compute_cycles;
+            L.macs += t.macs;
+            L.sram_read_bytes += t.sram_read_bytes;
+            L.sram_write_bytes += t.sram_write_bytes;
+            ++L.tiles;
+            sync_to(std::min({rd_free, wr_free == 0 ? rd_free : wr_free, unit_free[u]}));
+            pos = next;
+            l_end = next_l_end;
+            ++tile_index;
         }
         prev_compute_end = last_compute;
         prev_store_end = std::max(prev_store_end, last_store);

@@ -79,8 +79,10 @@ public:
 
 private:
     void run();
-    /// DMA transfer of `bytes` from/to the region at `start_ps`; returns completion (ps).
-    uint64_t dma(Region& r, uint64_t& cursor, uint64_t bytes, bool write, uint64_t start_ps, size_t op);
+    /// DMA transfer of `bytes` from/to the region at `start_ps`; returns completion (ps) and sets
+    /// `*issue_end` to when the channel can take the next transfer (its last block issued).
+    uint64_t dma(Region& r, uint64_t& cursor, uint64_t bytes, bool write, uint64_t start_ps, size_t op,
+                 uint64_t* issue_end);
     uint64_t compute(size_t unit, const models::Op& op, const models::Tile& t, size_t op_index, uint64_t tile_index,
                      uint64_t start_ps);
     void sync_to(uint64_t ps);

@@ -33,6 +33,8 @@ const sim::FieldTable<LutTensorCoreConfig>& LutTensorCoreConfig::fields() {
             .u64("lookup_ports", &C::lookup_ports, "reads/cycle", "reads of one table per cycle (1..tile_n)", 1, 1 << 12)
             .u64("table_bits", &C::table_bits, "bits", "table entry width; 0 = from act_format", 0, 32)
             .text("act_format", &C::act_format, "activation datapath the tables are built for (fp16, int8, fp8_e4m3)")
+            .u64("weight_reuse_m", &C::weight_reuse_m, "sub-tiles",
+                 "tile_m-row sub-tiles an engine runs per weight fragment read (accumulators x this)", 1, 1024)
             .u64("acc_bits", &C::acc_bits, "bits", "accumulator width", 8, 64)
             .u64("act_sram_kb", &C::act_sram_kb, "KiB", "activation buffer (precompute: on_chip)", 1, 1 << 24)
             .u64("table_sram_kb", &C::table_sram_kb, "KiB", "table buffer", 1, 1 << 24)
@@ -78,6 +80,7 @@ models::LutCoreParams LutTensorCoreConfig::params() const {
     p.table_bits = static_cast<uint32_t>(table_bits);
     p.act_format = models::parse_format(act_format);
     p.acc_bits = static_cast<uint32_t>(acc_bits);
+    p.weight_reuse_m = weight_reuse_m;
     p.act_sram_bytes = act_sram_kb * 1024;
     p.table_sram_bytes = table_sram_kb * 1024;
     p.weight_sram_bytes = weight_sram_kb * 1024;
@@ -146,7 +149,9 @@ void LutTensorCore::cost_table(const models::Tech& tech, models::CostTable& out)
     const double muxes = tables * static_cast<double>(lanes_n) *
                          ((entries - 1.0) * ebits + (p.symmetric_table ? ebits : 0.0)) * gate;
     const double trees = lanes * static_cast<double>(gpk - 1) * A::add_um2(tech, tree_bits, fl);
-    const double accs = lanes * (A::add_um2(tech, acc, fl) + acc * reg + exp_add_um2);
+    // weight_reuse_m sub-tiles share a lane's adder but each keeps its accumulator register.
+    const double reuse = static_cast<double>(p.weight_reuse_m);
+    const double accs = lanes * (A::add_um2(tech, acc, fl) + reuse * acc * reg + exp_add_um2);
     const double wregs = static_cast<double>(p.tile_k * lanes_n) * reg;
     const double eng = static_cast<double>(p.engines);
     out.area_mm2["lut_tables"] = eng * (table_regs + muxes) * 1e-6;

@@ -22,6 +22,7 @@ struct LutTensorCoreConfig {
     uint64_t lookup_ports = 64;       ///< reads of one table per cycle (1..tile_n)
     uint64_t table_bits = 0;          ///< table entry width (bits); 0 = from act_format
     std::string act_format = "fp16";  ///< activation datapath the tables/adders are built for
+    uint64_t weight_reuse_m = 1;      ///< tile_m-row sub-tiles run per weight fragment read (1 = one LMMA)
     uint64_t acc_bits = 32;           ///< accumulator width (bits)
     uint64_t act_sram_kb = 512;       ///< activation buffer (KiB), used with precompute: on_chip
     uint64_t table_sram_kb = 1024;    ///< table buffer (KiB)

@@ -13,6 +13,8 @@ const sim::FieldTable<MacTensorCoreConfig>& MacTensorCoreConfig::fields() {
             .u64("tile_n", &C::tile_n, "columns", "columns per engine step", 1, 1 << 12)
             .u64("tile_k", &C::tile_k, "elements", "reduction per engine step", 1, 1 << 12)
             .text("pe_format", &C::pe_format, "multiplier operand format; weights are dequantized to it (fp16)")
+            .u64("weight_reuse_m", &C::weight_reuse_m, "sub-tiles",
+                 "tile_m-row sub-tiles an engine runs per weight fragment read (accumulators x this)", 1, 1024)
             .u64("acc_bits", &C::acc_bits, "bits", "accumulator and adder-tree width", 8, 64)
             .u64("act_sram_kb", &C::act_sram_kb, "KiB", "activation buffer", 1, 1 << 24)
             .u64("weight_sram_kb", &C::weight_sram_kb, "KiB", "weight buffer", 1, 1 << 24)
@@ -41,6 +43,7 @@ models::LutCoreParams MacTensorCoreConfig::params() const {
     p.tile_k = tile_k;
     p.lookup_ports = tile_n;
     p.acc_bits = static_cast<uint32_t>(acc_bits);
+    p.weight_reuse_m = weight_reuse_m;
     p.mac_format = models::parse_format(pe_format);
     p.act_sram_bytes = act_sram_kb * 1024;
     p.weight_sram_bytes = weight_sram_kb * 1024;
@@ -79,12 +82,12 @@ void MacTensorCore::cost_table(const models::Tech& tech, models::CostTable& out)
     out.pj_per_action["sram_read_bits.out"] = E::sram_read_pj_per_bit(tech, out_b, w);
     out.pj_per_action["sram_write_bits.out"] = E::sram_write_pj_per_bit(tech, out_b, w);
 
-    // One engine: tile_m·tile_n·tile_k MAC lanes, tile_m·tile_n accumulator registers, operand
+    // One engine: tile_m·tile_n·tile_k MAC lanes, tile_m·tile_n·weight_reuse_m accumulator registers, operand
     // registers (tile_m + tile_n)·tile_k, and tile_k·tile_n dequantizers (one per weight entering
     // per cycle).
     const double reg = A::regfile_um2_per_bit(tech);
     const double macs = static_cast<double>(p.tile_m * p.tile_n * p.tile_k) * A::mac_um2(tech, pe, pe, acc);
-    const double regs = (static_cast<double>(p.tile_m * p.tile_n) * acc +
+    const double regs = (static_cast<double>(p.tile_m * p.tile_n * p.weight_reuse_m) * acc +
                          static_cast<double>((p.tile_m + p.tile_n) * p.tile_k) * pe.bits) * reg;
     const double deq = static_cast<double>(p.tile_k * p.tile_n) * (A::mult_um2(tech, pe, pe) + A::add_um2(tech, 16, false));
     const double eng = static_cast<double>(p.engines);

@@ -16,6 +16,7 @@ struct MacTensorCoreConfig {
     uint64_t tile_n = 8;             ///< columns per engine step
     uint64_t tile_k = 8;             ///< reduction per engine step (adder tree inputs)
     std::string pe_format = "fp16";  ///< multiplier operand format (weights dequantized to it)
+    uint64_t weight_reuse_m = 1;      ///< tile_m-row sub-tiles run per dequantized weight fragment
     uint64_t acc_bits = 32;          ///< accumulator / adder-tree width (bits)
     uint64_t act_sram_kb = 512;      ///< activation buffer (KiB)
     uint64_t weight_sram_kb = 1024;  ///< weight buffer (KiB)

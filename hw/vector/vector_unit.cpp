@@ -6,11 +6,43 @@ namespace qasim::hw {
 
 const sim::FieldTable<VectorUnitConfig>& VectorUnitConfig::fields() {
     using C = VectorUnitConfig;
-    static const auto t = sim::FieldTable<C>()
-                              .u64("lanes", &C::lanes, "lanes", "element operations per cycle", 1, 1 << 20)
-                              .u64("buffer_kb", &C::buffer_kb, "KiB", "local buffer", 1, 1 << 24)
-                              .u64("sram_width_bits", &C::sram_width_bits, "bits", "buffer access width", 8, 8192)
-                              .text("lane_format", &C::lane_format, "lane datapath format (fp16, fp32, int8, ...)");
+    static const auto t = [] {
+        sim::FieldTable<C> t;
+        t.u64("lanes", &C::lanes, "lanes", "element operations per cycle", 1, 1 << 20)
+            .u64("buffer_kb", &C::buffer_kb, "KiB", "local buffer", 1, 1 << 24)
+            .u64("sram_width_bits", &C::sram_width_bits, "bits", "buffer access width", 8, 8192)
+            .text("lane_format", &C::lane_format, "lane datapath format (fp16, fp32, int8, ...)");
+        // One override per non-matmul op kind, e.g. softmax_cycles_per_elem: 3.
+        static std::vector<std::string> keys;  // FieldTable keeps const char*: keep the strings alive
+        for (const auto& name : models::op_kind_names()) {
+            models::OpKind k;
+            models::parse_op_kind(name, &k);
+            if (models::is_matmul(k)) continue;
+            keys.push_back(name + "_cycles_per_elem");
+        }
+        for (const auto& key : keys) {
+            models::OpKind k;
+            models::parse_op_kind(key.substr(0, key.size() - std::string("_cycles_per_elem").size()), &k);
+            t.custom(
+                key.c_str(), "integer", "cycles", "cycles per element per lane (default: the op's operations per element)",
+                ">= 1",
+                [k](C& c, const std::string& v, std::string* err) {
+                    uint64_t x = 0;
+                    if (!sim::parse_u64_text(v, &x) || x < 1 || x > 1000000) {
+                        *err = "must be an integer in [1, 1000000], got '" + v + "'";
+                        return false;
+                    }
+                    c.cycles_per_elem[k] = x;
+                    return true;
+                },
+                [k](const C& c) {
+                    auto it = c.cycles_per_elem.find(k);
+                    return it == c.cycles_per_elem.end() ? std::to_string(models::VectorParams{}.cycles_per_element(k))
+                                                         : std::to_string(it->second);
+                });
+        }
+        return t;
+    }();
     return t;
 }
 
@@ -26,6 +58,7 @@ VectorUnit::VectorUnit(sc_core::sc_module_name name, const VectorUnitConfig& cfg
     : UnitBase(name, ctx), m_cfg(cfg), m_lane(models::parse_format(cfg.lane_format)) {
     m_params.lanes = cfg.lanes;
     m_params.buffer_bytes = cfg.buffer_kb * 1024;
+    m_params.cycles_per_elem = cfg.cycles_per_elem;
 }
 
 std::string VectorUnit::check(const models::Op& op) const {

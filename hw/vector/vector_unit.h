@@ -1,6 +1,8 @@
 #pragma once
 // `type: vector_unit`: lanes × element operations per cycle for softmax, norms, activations,
 // quant/dequant and residual adds (models/vector/vector_model.h has the per-op cycle table).
+#include <map>
+
 #include "hw/common/unit_base.h"
 #include "models/vector/vector_model.h"
 #include "sim/fields.h"
@@ -12,6 +14,9 @@ struct VectorUnitConfig {
     uint64_t buffer_kb = 256;       ///< local buffer (KiB): tiles are chunks that fit it
     uint64_t sram_width_bits = 256; ///< buffer access width (bits)
     std::string lane_format = "fp16";  ///< lane datapath format (sets op energy and area)
+    /// Cycles per element per lane by op kind (`<op>_cycles_per_elem`); absent = the model's
+    /// default (its operations per element, models/vector/vector_model.h).
+    std::map<models::OpKind, uint64_t> cycles_per_elem;
 
     static const sim::FieldTable<VectorUnitConfig>& fields();
     void validate(const std::string& path, sim::Errors& errs) const;

@@ -28,10 +28,13 @@ uint64_t add(uint64_t a, uint64_t b, const std::string& ctx) {
 /// Group size along K of a format's scales (0 if it has none along K).
 uint64_t k_group(const Format& f) {
     switch (f.gran) {
-    case Granularity::group: return f.group_along_n ? 0 : f.group;
+    case Granularity::group:
+        return f.group_along_n ? 0 : f.group;
     case Granularity::mx_block:
-    case Granularity::nv_block: return f.group;
-    default: return 0;
+    case Granularity::nv_block:
+        return f.group;
+    default:
+        return 0;
     }
 }
 
@@ -53,8 +56,9 @@ std::string shape_str(uint64_t M, uint64_t K, uint64_t N, const BitserialParams&
 
 void validate_params(const BitserialParams& p, const std::string& s) {
     if (p.rows == 0 || p.cols == 0 || p.bits_per_cycle == 0 || p.dot_width == 0 || p.acc_bits == 0)
-        throw std::invalid_argument("bitserial model: " + s +
-                                    ": rows, cols, bits_per_cycle, dot_width and acc_bits must be >= 1");
+        throw std::invalid_argument(
+            "bitserial model: " + s +
+            ": rows, cols, bits_per_cycle, dot_width and acc_bits must be >= 1");
 }
 
 const Format& serial_fmt(const Format& a, const Format& b, const BitserialParams& p) {
@@ -106,7 +110,9 @@ const char* to_string(SerialOperand s) {
     return s == SerialOperand::weight ? "weight" : "activation";
 }
 
-uint32_t serial_bits(const Format& f) { return static_cast<uint32_t>(std::max(1, f.serial_passes())); }
+uint32_t serial_bits(const Format& f) {
+    return static_cast<uint32_t>(std::max(1, f.serial_passes()));
+}
 
 uint32_t parallel_slices(const Format& op, const Format& pe) {
     const bool op_float = op.kind == NumKind::floating;
@@ -129,8 +135,9 @@ BitserialInfo bitserial_info(uint64_t M, uint64_t K, uint64_t N, const Format& a
     const Format& par = parallel_fmt(a, b, p);
     const uint32_t slices = parallel_slices(par, p.parallel_format);
     if (slices == 0)
-        throw std::invalid_argument("bitserial model: " + s + ": the parallel operand format " + par.spec +
-                                    " does not fit the " + p.parallel_format.spec + " datapath");
+        throw std::invalid_argument("bitserial model: " + s + ": the parallel operand format " +
+                                    par.spec + " does not fit the " + p.parallel_format.spec +
+                                    " datapath");
     BitserialInfo r;
     r.passes = ceil_div(serial_bits(serial_fmt(a, b, p)), p.bits_per_cycle) * slices;
     uint64_t G = 0;
@@ -164,45 +171,93 @@ TilePlan bitserial_plan(const Op& op, const BitserialParams& p) {
     if (!is_matmul(op.kind))
         throw std::invalid_argument(std::string("bitserial model: op '") + op.name + "' is a " +
                                     to_string(op.kind) +
-                                    "; a bit-serial array runs gemm, gemv, attention_qk, attention_pv");
+                                    "; a bit-serial array runs gemm, gemv, attention_qk, "
+                                    "attention_pv");
     const uint64_t M = op.m, K = op.k, N = op.n;
     const std::string s = shape_str(M, K, N, p) + " (op '" + op.name + "')";
-    if (op.batch == 0) throw std::invalid_argument("bitserial model: " + s + ": batch must be >= 1");
+    if (op.batch == 0)
+        throw std::invalid_argument("bitserial model: " + s + ": batch must be >= 1");
     unsigned __int128 prod = static_cast<unsigned __int128>(M) * K;
     prod = prod * N * op.batch * 64;
     if (prod > (static_cast<unsigned __int128>(1) << 63)) overflow(s);
     const BitserialInfo info = bitserial_info(M, K, N, op.a, op.b, p);
-    const uint64_t R = p.rows, C = p.cols;
-    const uint64_t last_rows = N - (info.n_blocks - 1) * R, last_cols = M - (info.m_blocks - 1) * C;
-    const uint64_t a_all = op.a.matrix_bytes(K, M);
-    const bool a_fits = a_all <= p.act_sram_bytes;
+    const uint64_t R = p.rows, C = p.cols, nB = info.n_blocks, mB = info.m_blocks;
+    const uint64_t last_rows = N - (nB - 1) * R, last_cols = M - (mB - 1) * C;
+    // Rows (N) of n-blocks [o0, o1) and columns (M) of m-blocks [i0, i1).
+    auto rows_of = [&](uint64_t o0, uint64_t o1) {
+        return (o1 - o0 - 1) * R + (o1 == nB ? last_rows : R);
+    };
+    auto cols_of = [&](uint64_t i0, uint64_t i1) {
+        return (i1 - i0 - 1) * C + (i1 == mB ? last_cols : C);
+    };
+
+    // Loop order and DRAM traffic (header): keep the operand that fits resident; if neither fits,
+    // keep chunks of one of them (half its buffer, so the next chunk loads into the other half)
+    // and re-stream the other once per chunk, choosing the order with less traffic (the BitMoD
+    // artifact's refetch rule, accelerator.py `_calc_num_mem_refetch`).
+    const uint64_t w_all = op.b.matrix_bytes(K, N), a_all = op.a.matrix_bytes(K, M);
+    const bool a_fits = a_all <= p.act_sram_bytes, w_fits = w_all <= p.weight_sram_bytes;
+    const uint64_t w_slice = op.b.matrix_bytes(K, std::min(N, R));
+    const uint64_t a_slice = op.a.matrix_bytes(K, std::min(M, C));
+    bool n_outer = true;  // chunks of N blocks outer (weights held), M blocks inner
+    uint64_t chunk = 1;
+    if (!a_fits && !w_fits) {
+        const uint64_t cw = std::max<uint64_t>(1, p.weight_sram_bytes / (2 * w_slice));
+        const uint64_t ca = std::max<uint64_t>(1, p.act_sram_bytes / (2 * a_slice));
+        const double tb = static_cast<double>(w_all) +
+                          static_cast<double>(a_all) * static_cast<double>(ceil_div(nB, cw));
+        const double ta = static_cast<double>(a_all) +
+                          static_cast<double>(w_all) * static_cast<double>(ceil_div(mB, ca));
+        n_outer = tb <= ta;
+        chunk = n_outer ? cw : ca;
+    } else if (!a_fits) {
+        n_outer = false;  // weights resident: stream A blocks once
+    }
+    const uint64_t outer_blocks = n_outer ? nB : mB, inner_blocks = n_outer ? mB : nB;
+    const uint64_t n_chunks = ceil_div(outer_blocks, chunk);
+    const bool inner_resident = n_outer ? a_fits : w_fits;
+    const uint64_t out_all = op.out.payload_bytes(M, N);
+    const bool hold_out = out_all <= p.out_sram_bytes;
+
     const bool grouped = info.groups > 0;
     const bool out_scaled = output_scaled(op.a) || output_scaled(op.b);
     const uint64_t rescales = grouped ? info.groups : (out_scaled ? 1 : 0);
     const bool exp = has_exponent(op.a) || has_exponent(op.b);
-    const uint64_t hidden_stall = info.n_blocks * info.m_blocks == 0
-                                      ? 0
-                                      : info.stall_cycles / (info.n_blocks * info.m_blocks);
+    const uint64_t stall_per_block = info.stall_cycles / (nB * mB);
+    const uint64_t block_cycles = add(mul(info.k_steps, info.passes, s), stall_per_block, s);
     const uint64_t meta_a = static_cast<uint64_t>(op.a.scale_bits + op.a.zero_bits);
     const uint64_t meta_b = static_cast<uint64_t>(op.b.scale_bits + op.b.zero_bits);
 
-    auto tile = [&](uint64_t o, uint64_t i, bool last_of_instance) {
-        const uint64_t rows = o + 1 == info.n_blocks ? last_rows : R;
-        const uint64_t cols = i + 1 == info.m_blocks ? last_cols : C;
+    // Tile = outer chunk c × inner block j: the chunk's blocks of the outer operand against one
+    // block of the inner operand. The chunk's outer slices load at j == 0; the inner block loads
+    // at the chunk's start unless it stays resident from the first chunk.
+    auto tile = [&](uint64_t c, uint64_t j, bool last_of_instance) {
+        const uint64_t c0 = c * chunk, c1 = std::min(outer_blocks, c0 + chunk);
+        const uint64_t o0 = n_outer ? c0 : j, o1 = n_outer ? c1 : j + 1;
+        const uint64_t i0 = n_outer ? j : c0, i1 = n_outer ? j + 1 : c1;
+        const uint64_t rows = rows_of(o0, o1), cols = cols_of(i0, i1);
+        const uint64_t no = o1 - o0, ni = i1 - i0;  // blocks of each kind in the tile
         Tile t;
-        t.compute_cycles = add(mul(info.k_steps, info.passes, s), hidden_stall, s);
+        t.compute_cycles = mul(mul(no, ni, s), block_cycles, s);
         if (last_of_instance) t.compute_cycles = add(t.compute_cycles, info.drain_cycles, s);
         t.macs = mul(mul(rows, cols, s), K, s);
-        // DRAM: weight slice once per N block, A once per op if resident else per N block.
-        if (i == 0) t.load_b_bytes = op.b.matrix_bytes(K, rows);
-        if (o == 0 || !a_fits) t.load_a_bytes = op.a.matrix_bytes(K, cols);
-        t.store_bytes = op.out.payload_bytes(cols, rows);
-        // Buffer reads: every element of the block's slices once; metadata at group boundaries.
-        const uint64_t wbits = mul(mul(K, rows, s), static_cast<uint64_t>(op.b.bits), s);
-        const uint64_t abits = mul(mul(K, cols, s), static_cast<uint64_t>(op.a.bits), s);
+        const bool load_outer = j == 0, load_inner = c == 0 || !inner_resident;
+        const bool load_w = n_outer ? load_outer : load_inner;
+        const bool load_a = n_outer ? load_inner : load_outer;
+        if (load_w) t.load_b_bytes = op.b.matrix_bytes(K, rows);
+        if (load_a) t.load_a_bytes = op.a.matrix_bytes(K, cols);
+        // Outputs: held in the output buffer and written back once at the instance's end if all
+        // of them fit, else stored by every tile.
+        t.store_bytes =
+            hold_out ? (last_of_instance ? out_all : 0) : op.out.payload_bytes(cols, rows);
+        // Buffer reads: each block reads its K × rows weights and K × cols activations.
+        const uint64_t wbits =
+            mul(mul(mul(K, rows, s), static_cast<uint64_t>(op.b.bits), s), ni, s);
+        const uint64_t abits =
+            mul(mul(mul(K, cols, s), static_cast<uint64_t>(op.a.bits), s), no, s);
         uint64_t mbits = 0;
-        if (k_group(op.b)) mbits += ceil_div(K, k_group(op.b)) * rows * meta_b;
-        if (k_group(op.a)) mbits += ceil_div(K, k_group(op.a)) * cols * meta_a;
+        if (k_group(op.b)) mbits += ceil_div(K, k_group(op.b)) * rows * meta_b * ni;
+        if (k_group(op.a)) mbits += ceil_div(K, k_group(op.a)) * cols * meta_a * no;
         const uint64_t obits = mul(mul(rows, cols, s), static_cast<uint64_t>(op.out.bits), s);
         t.sram_read_bytes = bytes_of_bits(wbits + abits + mbits);
         t.sram_write_bytes = bytes_of_bits(obits);
@@ -210,10 +265,10 @@ TilePlan bitserial_plan(const Op& op, const BitserialParams& p) {
         if (exp) t.actions.add("exp_align", t.macs);
         t.actions.add("dequant", mul(mul(rows, cols, s), rescales, s));
         uint64_t bitmod = 0, ovp = 0;
-        if (op.b.kind == NumKind::bitmod) bitmod += K * rows;
-        if (op.a.kind == NumKind::bitmod) bitmod += K * cols;
-        if (op.b.kind == NumKind::ovp) ovp += K * rows;
-        if (op.a.kind == NumKind::ovp) ovp += K * cols;
+        if (op.b.kind == NumKind::bitmod) bitmod += K * rows * ni;
+        if (op.a.kind == NumKind::bitmod) bitmod += K * cols * no;
+        if (op.b.kind == NumKind::ovp) ovp += K * rows * ni;
+        if (op.a.kind == NumKind::ovp) ovp += K * cols * no;
         t.actions.add("bitmod_decode", bitmod);
         t.actions.add("ovp_decode", ovp);
         t.actions.add("sram_read_bits.weight", wbits);
@@ -223,26 +278,27 @@ TilePlan bitserial_plan(const Op& op, const BitserialParams& p) {
         return t;
     };
 
-    auto instance = [&](bool last_instance) {
+    auto instance = [&]() {
         std::vector<Tile> v;
-        for (const Segment& so : segments(info.n_blocks)) {
+        for (const Segment& sc : segments(n_chunks)) {
             std::vector<Tile> col;
-            for (const Segment& si : segments(info.m_blocks)) {
-                const bool has_last = last_instance && so.start == info.n_blocks - 1 &&
-                                      si.start + si.count == info.m_blocks;
-                if (has_last && si.count > 1) {
-                    append(col, tile(so.start, si.start, false), si.count - 1);
-                    append(col, tile(so.start, si.start, true), 1);
+            for (const Segment& sj : segments(inner_blocks)) {
+                const bool has_last =
+                    sc.start == n_chunks - 1 && sj.start + sj.count == inner_blocks;
+                if (has_last && sj.count > 1) {
+                    append(col, tile(sc.start, sj.start, false), sj.count - 1);
+                    append(col, tile(sc.start, sj.start, true), 1);
                 } else {
-                    append(col, tile(so.start, si.start, has_last), si.count);
+                    append(col, tile(sc.start, sj.start, has_last), sj.count);
                 }
             }
-            // The N-block segment repeats its M-block list so.count times.
+            // The chunk segment repeats its inner-block list sc.count times.
             if (col.size() == 1) {
-                append(v, col[0], col[0].count * so.count);
+                append(v, col[0], col[0].count * sc.count);
             } else {
-                for (uint64_t k = 0; k < so.count; ++k)
-                    for (const auto& t : col) append(v, t, t.count);
+                for (uint64_t k = 0; k < sc.count; ++k)
+                    for (const auto& t : col)
+                        append(v, t, t.count);
             }
         }
         return v;
@@ -250,23 +306,27 @@ TilePlan bitserial_plan(const Op& op, const BitserialParams& p) {
 
     TilePlan plan;
     std::vector<Tile> tiles;
-    if (op.batch > 1) {
-        const std::vector<Tile> mid = instance(false);
-        if (mid.size() == 1) {
-            append(tiles, mid[0], mid[0].count * (op.batch - 1));
-        } else {
-            for (uint64_t k = 0; k + 1 < op.batch; ++k)
-                for (const auto& t : mid) append(tiles, t, t.count);
-        }
+    const std::vector<Tile> one = instance();  // instances are identical
+    if (one.size() == 1) {
+        append(tiles, one[0], one[0].count * op.batch);
+    } else {
+        for (uint64_t k = 0; k < op.batch; ++k)
+            for (const auto& t : one)
+                append(tiles, t, t.count);
     }
-    for (const auto& t : instance(true)) append(tiles, t, t.count);
+    uint64_t max_a = 0, max_w = 0, max_o = 0;
+    for (const auto& t : tiles) {
+        max_a = std::max(max_a, t.load_a_bytes);
+        max_w = std::max(max_w, t.load_b_bytes);
+        max_o = std::max(max_o, t.store_bytes);
+    }
     plan.tiles = std::move(tiles);
-    plan.peak_ops_per_cycle = std::max<uint64_t>(1, R * C * p.dot_width / std::max<uint64_t>(1, info.passes));
-    const uint64_t w_fold = op.b.matrix_bytes(K, std::min(N, R));
-    const uint64_t a_fold = op.a.matrix_bytes(K, std::min(M, C));
-    const uint64_t o_fold = op.out.payload_bytes(std::min(M, C), std::min(N, R));
-    plan.double_buffered = 2 * w_fold <= p.weight_sram_bytes && (a_fits || 2 * a_fold <= p.act_sram_bytes) &&
-                           2 * o_fold <= p.out_sram_bytes;
+    plan.peak_ops_per_cycle =
+        std::max<uint64_t>(1, R * C * p.dot_width / std::max<uint64_t>(1, info.passes));
+    // Double buffering: each operand is resident or its buffer holds two tiles' loads.
+    plan.double_buffered = (w_fits || 2 * max_w <= p.weight_sram_bytes) &&
+                           (a_fits || 2 * max_a <= p.act_sram_bytes) &&
+                           (hold_out || 2 * max_o <= p.out_sram_bytes);
     return plan;
 }
 

@@ -3,8 +3,8 @@
 //
 // Structure (BitMoD, Chen et al. HPCA 2025, artifact abdelfattah-lab/BitMoD-HPCA-25@e445a5f
 // bitmod_sim/accelerator.py `_calc_tile_fc`, pe_array.py `pe_latency`):
-//   R × C PEs; PE row r ↔ an output channel n (N), PE column c ↔ a token m (M). Every PE holds one
-//   output in its accumulator (output stationary) and computes, per K-step, a dot product of
+//   R × C PEs; PE row r ↔ an output channel n (N), PE column c ↔ a token m (M). Every PE holds
+//   one output in its accumulator (output stationary) and computes, per K-step, a dot product of
 //   `dot_width` (D) consecutive elements along K. One operand (the *serial* one: weights B by
 //   default, or activations A) enters the PE `bits_per_cycle` (b) bits per cycle; the other (the
 //   *parallel* one) is held whole in the PE for the K-step.
@@ -17,7 +17,7 @@
 //   K-steps  Ks = Σ over scale groups of ceil(group length / D)  (groups along K of either
 //              operand, group size G; without groups Ks = ceil(K / D)). A dot product never
 //              straddles a group boundary: the group's partial sum must be rescaled alone.
-//   blocks   Bn = ceil(N / R), Bm = ceil(M / C) (output blocks; N outer, M inner)
+//   blocks   Bn = ceil(N / R), Bm = ceil(M / C) (output blocks; loop order: see the schedule below)
 //   bit-serial cycles  Cbs = Bn · Bm · Ks · P                      (the part ∝ serial bits)
 //   dequant stall per group boundary  max(0, dequant_cycles − ceil(G / D) · P)
 //              (BitMoD's per-PE dequant unit rescales a finished group's partial sum while the
@@ -32,8 +32,8 @@
 //
 // Actions (per tile):
 //   "bs_step"            active PE-cycles of bit-serial work (used PEs × Ks × P)
-//   "exp_align"          elements whose exponent is matched before the serial steps (float or
-//                        BitMoD operands; BitMoD's PE "exp-match" block), per element entering a PE
+//   "exp_align"          products whose exponents are added before the serial steps (float,
+//                        BitMoD or OVP operand; BitMoD's PE "exp-match" block): one per MAC
 //   "dequant"            group partial-sum rescales (M·N·groups) plus, for per-channel/tensor
 //                        scaled operands, one output rescale per output
 //   "bitmod_decode"      BitMoD per-group datatype decode of weight codes (per element read)
@@ -43,9 +43,15 @@
 //   "sram_read_bits.meta"  scale/zero metadata read at group boundaries
 //   "sram_write_bits.out"  finished outputs (out format)
 //
-// DRAM traffic (per tile = one output block): the weight slice K × rows (Format::matrix_bytes,
-// metadata included) is loaded at the block's first M block; A (M×K) is loaded once per op if it
-// fits the activation buffer, else again for every N block; outputs are stored once.
+// Schedule and DRAM traffic. Output blocks are R outputs (N) × C tokens (M). The operand that fits
+// its buffer stays resident and is loaded once: if A (M×K) fits, N blocks are the outer loop and
+// each weight slice K × R (Format::matrix_bytes, metadata included) is loaded once; else if all
+// weights fit, M blocks are outer. If neither fits, chunks of one operand are held (half its
+// buffer each, so the next chunk loads into the other half) and the other is re-streamed once per
+// chunk; the order with less traffic is chosen (the BitMoD artifact's refetch rule,
+// bitmod_sim/accelerator.py `_calc_num_mem_refetch`). A tile is one chunk × one block of the
+// other operand (one output block when the chunk is 1). Outputs are stored once: all at the end of
+// the instance if they fit the output buffer, else by each tile.
 #include <cstdint>
 #include <string>
 
@@ -60,19 +66,19 @@ enum class SerialOperand : uint8_t { weight, activation };
 
 const char* to_string(SerialOperand s);
 
-/// Parameters of one bit-serial array.
+/// Parameters of one bit-serial array (defaults and their sources: hw/bitserial/bitserial_array.h).
 struct BitserialParams {
-    uint64_t rows = 64;            ///< R: PE rows (output channels N)
-    uint64_t cols = 16;            ///< C: PE columns (tokens M)
+    uint64_t rows = 64;  ///< R: PE rows (output channels N)
+    uint64_t cols = 16;  ///< C: PE columns (tokens M)
     SerialOperand serial = SerialOperand::weight;
-    uint32_t bits_per_cycle = 1;   ///< serial bits consumed per cycle (b)
-    uint32_t dot_width = 4;        ///< D: K elements per PE per step (BitMoD: 4)
-    uint32_t dequant_cycles = 1;   ///< latency of the per-PE group dequant unit (cycles)
-    uint64_t weight_sram_bytes = 512ull * 1024;  ///< buffer of the serial-side/weight operand
-    uint64_t act_sram_bytes = 512ull * 1024;     ///< buffer of the activation operand
-    uint64_t out_sram_bytes = 128ull * 1024;     ///< output buffer
+    uint32_t bits_per_cycle = 1;  ///< serial bits consumed per cycle (b)
+    uint32_t dot_width = 4;       ///< D: K elements per PE per step (BitMoD: 4)
+    uint32_t dequant_cycles = 1;  ///< latency of the per-PE group dequant unit (cycles)
+    uint64_t weight_sram_bytes = 512ull * 1024;     ///< buffer of the serial-side/weight operand
+    uint64_t act_sram_bytes = 512ull * 1024;        ///< buffer of the activation operand
+    uint64_t out_sram_bytes = 128ull * 1024;        ///< output buffer
     Format parallel_format = parse_format("fp16");  ///< bit-parallel operand datapath
-    uint32_t acc_bits = 32;        ///< accumulator width (bits)
+    uint32_t acc_bits = 32;                         ///< accumulator width (bits)
 };
 
 /// Slices the bit-parallel datapath `pe` needs for operand format `op`: 1 if it fits (as
@@ -87,14 +93,14 @@ uint32_t serial_bits(const Format& f);
 
 /// Closed-form figures of one GEMM instance.
 struct BitserialInfo {
-    uint64_t passes = 0;          ///< P
-    uint64_t k_steps = 0;         ///< Ks
-    uint64_t groups = 0;          ///< scale groups along K (0 if no group scales)
+    uint64_t passes = 0;   ///< P
+    uint64_t k_steps = 0;  ///< Ks
+    uint64_t groups = 0;   ///< scale groups along K (0 if no group scales)
     uint64_t n_blocks = 0, m_blocks = 0;
-    uint64_t bs_cycles = 0;       ///< Cbs = blocks · Ks · P
-    uint64_t stall_cycles = 0;    ///< dequant stalls
-    uint64_t drain_cycles = 0;    ///< exposed last dequant
-    uint64_t total_cycles = 0;    ///< Cbs + stalls + drain
+    uint64_t bs_cycles = 0;     ///< Cbs = blocks · Ks · P
+    uint64_t stall_cycles = 0;  ///< dequant stalls
+    uint64_t drain_cycles = 0;  ///< exposed last dequant
+    uint64_t total_cycles = 0;  ///< Cbs + stalls + drain
 };
 
 /// Closed form of A[M×K]·B[K×N] with formats a, b. Throws std::invalid_argument for zero sizes,
@@ -102,7 +108,8 @@ struct BitserialInfo {
 BitserialInfo bitserial_info(uint64_t M, uint64_t K, uint64_t N, const Format& a, const Format& b,
                              const BitserialParams& p);
 
-/// Tile plan of one repeat of a matmul Op: one tile per output block, run-length encoded.
+/// Tile plan of one repeat of a matmul Op: one tile per held chunk × streamed block (see the
+/// schedule above), run-length encoded; compute_cycles() equals batch × total_cycles.
 TilePlan bitserial_plan(const Op& op, const BitserialParams& p);
 
 }  // namespace qasim::models

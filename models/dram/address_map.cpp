@@ -32,11 +32,13 @@ bool is_pow2(uint64_t v) { return v != 0 && (v & (v - 1)) == 0; }
 
 std::string address_map_syntax() {
     return "fields most significant first: Ro (row), Ba (bank), Bg (bank group), Si (stack ID), "
-           "Pc (pseudo-channel), Ch (channel), Co (column), each with an optional bit count to split it "
+           "Pc (pseudo-channel), Ch (channel), Co (column), each with an optional bit count to "
+           "split it "
            "(e.g. RoBaBgPcCo4ChCo1)";
 }
 
-bool AddressMap::parse(const std::string& text, const Organization& org, uint64_t stacks, std::string* error) {
+bool AddressMap::parse(const std::string& text, const Organization& org, uint64_t stacks,
+                       std::string* error) {
     auto fail = [&](const std::string& msg) {
         *error = "address map '" + text + "': " + msg;
         return false;
@@ -53,7 +55,8 @@ bool AddressMap::parse(const std::string& text, const Organization& org, uint64_
             ++i;
             continue;
         }
-        if (i + 1 >= text.size()) return fail("unexpected '" + text.substr(i) + "' at the end; " + address_map_syntax());
+        if (i + 1 >= text.size())
+            return fail("unexpected '" + text.substr(i) + "' at the end; " + address_map_syntax());
         const std::string code = text.substr(i, 2);
         int f = -1;
         for (int k = 0; k < 7; ++k)
@@ -75,9 +78,11 @@ bool AddressMap::parse(const std::string& text, const Organization& org, uint64_
 
     const uint64_t total_channels = org.channels * stacks;
     if (!is_pow2(total_channels))
-        return fail("channels × stacks = " + std::to_string(total_channels) + " is not a power of two");
-    const uint64_t counts[7] = {org.rows, org.banks_per_group, org.bank_groups, org.sids,
-                                org.pseudo_channels, total_channels, org.columns};
+        return fail("channels × stacks = " + std::to_string(total_channels) +
+                    " is not a power of two");
+    const uint64_t counts[7] = {org.rows,   org.banks_per_group, org.bank_groups,
+                                org.sids,   org.pseudo_channels, total_channels,
+                                org.columns};
     uint32_t need[7];
     for (int k = 0; k < 7; ++k) {
         if (!is_pow2(counts[k]))
@@ -92,24 +97,29 @@ bool AddressMap::parse(const std::string& text, const Organization& org, uint64_
         for (const Tok& t : toks) {
             if (t.field != k) continue;
             ++present;
-            if (t.has_count) explicit_sum += t.count;
-            else ++without;
+            if (t.has_count)
+                explicit_sum += t.count;
+            else
+                ++without;
         }
         const std::string name = std::string(kFields[k].code) + " (" + kFields[k].what + ")";
         if (present == 0) {
             if (need[k] > 0)
-                return fail("no " + name + " field, but " + std::to_string(counts[k]) + " " + kFields[k].what +
-                            (counts[k] == 1 ? "" : "s") + " need " + std::to_string(need[k]) + " address bit" +
-                            (need[k] == 1 ? "" : "s") + "; " + address_map_syntax());
+                return fail("no " + name + " field, but " + std::to_string(counts[k]) + " " +
+                            kFields[k].what + (counts[k] == 1 ? "" : "s") + " need " +
+                            std::to_string(need[k]) + " address bit" + (need[k] == 1 ? "" : "s") +
+                            "; " + address_map_syntax());
             continue;
         }
         if (without > 1)
-            return fail(name + " appears " + std::to_string(present) + " times and " + std::to_string(without) +
+            return fail(name + " appears " + std::to_string(present) + " times and " +
+                        std::to_string(without) +
                         " of them have no bit count; give counts to all but one");
         if (without == 1) {
             if (explicit_sum > need[k])
-                return fail(name + " bit counts add up to " + std::to_string(explicit_sum) + " but the organisation has " +
-                            std::to_string(need[k]) + " " + kFields[k].what + " bits");
+                return fail(name + " bit counts add up to " + std::to_string(explicit_sum) +
+                            " but the organisation has " + std::to_string(need[k]) + " " +
+                            kFields[k].what + " bits");
             for (Tok& t : toks)
                 if (t.field == k && !t.has_count) {
                     t.count = need[k] - explicit_sum;
@@ -117,8 +127,8 @@ bool AddressMap::parse(const std::string& text, const Organization& org, uint64_
                 }
         } else if (explicit_sum != need[k]) {
             return fail(name + " bit counts add up to " + std::to_string(explicit_sum) + " but " +
-                        std::to_string(counts[k]) + " " + kFields[k].what + "s need " + std::to_string(need[k]) +
-                        " bits");
+                        std::to_string(counts[k]) + " " + kFields[k].what + "s need " +
+                        std::to_string(need[k]) + " bits");
         }
     }
     m_segments.clear();
@@ -137,7 +147,9 @@ bool AddressMap::parse(const std::string& text, const Organization& org, uint64_
         pos += s.bits;
         m_segments.push_back(s);
     }
-    if (pos > 63) return fail("the fields use " + std::to_string(pos) + " address bits; at most 63 are supported");
+    if (pos > 63)
+        return fail("the fields use " + std::to_string(pos) +
+                    " address bits; at most 63 are supported");
     m_mapped_bits = pos;
     m_text = text;
     error->clear();
@@ -148,7 +160,8 @@ uint64_t AddressMap::encode(const Location& l) const {
     const uint32_t v[7] = {l.row, l.bank, l.bank_group, l.sid, l.pc, l.channel, l.column};
     uint64_t a = 0;
     for (const Segment& s : m_segments)
-        a |= ((static_cast<uint64_t>(v[static_cast<int>(s.field)]) >> s.field_lsb) & s.mask) << s.addr_lsb;
+        a |= ((static_cast<uint64_t>(v[static_cast<int>(s.field)]) >> s.field_lsb) & s.mask)
+             << s.addr_lsb;
     return a;
 }
 

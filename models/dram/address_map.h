@@ -38,15 +38,17 @@ class AddressMap {
 public:
     enum class Field : uint8_t { row, bank, bank_group, sid, pc, channel, column };
 
-    /// Parses `text` for the organisation `org` with `stacks` stacks. Returns false and sets `*error`
-    /// (a sentence naming the problem and the syntax) if the string is malformed or does not cover
-    /// exactly the address bits of the organisation.
-    bool parse(const std::string& text, const Organization& org, uint64_t stacks, std::string* error);
+    /// Parses `text` for the organisation `org` with `stacks` stacks. Returns false and sets
+    /// `*error` (a sentence naming the problem and the syntax) if the string is malformed or does
+    /// not cover exactly the address bits of the organisation.
+    bool parse(const std::string& text, const Organization& org, uint64_t stacks,
+               std::string* error);
 
     Location decode(uint64_t addr) const {
         uint32_t v[7] = {0, 0, 0, 0, 0, 0, 0};
         for (const Segment& s : m_segments)
-            v[static_cast<int>(s.field)] |= static_cast<uint32_t>((addr >> s.addr_lsb) & s.mask) << s.field_lsb;
+            v[static_cast<int>(s.field)] |= static_cast<uint32_t>((addr >> s.addr_lsb) & s.mask)
+                                            << s.field_lsb;
         Location l;
         l.row = v[0];
         l.bank = v[1];

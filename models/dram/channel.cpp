@@ -12,7 +12,8 @@ inline int64_t max3(int64_t a, int64_t b, int64_t c) { return max2(max2(a, b), c
 
 }  // namespace
 
-Channel::Channel(const Spec& spec, const ControllerConfig& ctrl, Counters* counters, std::vector<Completion>* sink)
+Channel::Channel(const Spec& spec, const ControllerConfig& ctrl, Counters* counters,
+                 std::vector<Completion>* sink)
     : m_counters(counters), m_sink(sink) {
     const Timing& t = spec.timing;
     const Organization& o = spec.org;
@@ -42,11 +43,14 @@ Channel::Channel(const Spec& spec, const ControllerConfig& ctrl, Counters* count
         throw std::invalid_argument("DRAM channel: inconsistent spec (run check_spec first)");
     m_depth[0] = ctrl.read_queue_depth;
     m_depth[1] = ctrl.write_queue_depth;
-    if (m_depth[0] == 0 || m_depth[1] == 0) throw std::invalid_argument("DRAM channel: queue depths must be >= 1");
+    if (m_depth[0] == 0 || m_depth[1] == 0)
+        throw std::invalid_argument("DRAM channel: queue depths must be >= 1");
     // Ramulator compares the queue size with watermark × depth: size > 51.2 ⟺ size > 51,
     // size < 12.8 ⟺ size < 13.
-    m_high_count = static_cast<uint64_t>(std::floor(ctrl.write_high_watermark * static_cast<double>(m_depth[1])));
-    m_low_count = static_cast<uint64_t>(std::ceil(ctrl.write_low_watermark * static_cast<double>(m_depth[1])));
+    m_high_count = static_cast<uint64_t>(
+        std::floor(ctrl.write_high_watermark * static_cast<double>(m_depth[1])));
+    m_low_count = static_cast<uint64_t>(
+        std::ceil(ctrl.write_low_watermark * static_cast<double>(m_depth[1])));
     m_cap = ctrl.row_hit_cap;
     m_closed_page = ctrl.page_policy == PagePolicy::closed;
     m_refresh_on = ctrl.refresh == RefreshPolicy::all_bank;
@@ -67,7 +71,26 @@ Channel::Channel(const Spec& spec, const ControllerConfig& ctrl, Counters* count
     m_cand.resize(banks);
     for (uint32_t b = 0; b < banks; ++b) m_cand[b].group = m_banks[b].group;
     m_gpart.resize(m_groups.size() + 1);
-    for (uint32_t p = 0; p < pcs; ++p) update_gparts(p);
+    for (uint32_t p = 0; p < pcs; ++p) update_gparts(p, true, true);
+    // Candidate caches: one per group of kCacheGroupPcs pseudo-channels.
+    const uint32_t per_cg = std::min<uint32_t>(pcs, kCacheGroupPcs) * per_pc;
+    m_ncg = (banks + per_cg - 1) / per_cg;
+    m_cg_of_bank.resize(banks);
+    m_cache.resize(m_ncg * 3);
+    for (uint32_t g = 0; g < m_ncg; ++g) {
+        m_group_word_begin.push_back(static_cast<uint32_t>(m_group_words.size()));
+        const uint32_t end = std::min(banks, (g + 1) * per_cg);
+        for (uint32_t b = g * per_cg; b < end;) {
+            const size_t w = b >> 6;
+            uint64_t bits = 0;
+            for (; b < end && (b >> 6) == w; ++b) {
+                bits |= 1ull << (b & 63);
+                m_cg_of_bank[b] = g;
+            }
+            m_group_words.emplace_back(w, bits);
+        }
+    }
+    m_group_word_begin.push_back(static_cast<uint32_t>(m_group_words.size()));
     m_pending.assign((banks + 63) / 64, 0);
     m_act_mask = m_hit_mask = m_row_mask = m_pending;
     const size_t slots = m_depth[0] + m_depth[1] + banks;
@@ -78,7 +101,8 @@ Channel::Channel(const Spec& spec, const ControllerConfig& ctrl, Counters* count
 }
 
 void Channel::enqueue(uint32_t bank, uint32_t row, bool write, int64_t arrive, uint64_t tag) {
-    if (m_free.empty() || !has_room(write)) throw std::logic_error("DRAM channel: enqueue into a full queue");
+    if (m_free.empty() || !has_room(write))
+        throw std::logic_error("DRAM channel: enqueue into a full queue");
     const int32_t s = m_free.back();
     m_free.pop_back();
     Slot& sl = m_slots[s];
@@ -93,8 +117,10 @@ void Channel::enqueue(uint32_t bank, uint32_t row, bool write, int64_t arrive, u
     Bank& b = m_banks[bank];
     sl.prev = b.tail[k];
     sl.next = -1;
-    if (b.tail[k] >= 0) m_slots[b.tail[k]].next = s;
-    else b.head[k] = s;
+    if (b.tail[k] >= 0)
+        m_slots[b.tail[k]].next = s;
+    else
+        b.head[k] = s;
     b.tail[k] = s;
     ++b.count[k];
     if (b.open_row == row) ++b.hits[k];
@@ -104,34 +130,23 @@ void Channel::enqueue(uint32_t bank, uint32_t row, bool write, int64_t arrive, u
     // Everything up to `arrive` has issued (precondition), so nothing may issue before arrive + 1.
     m_col_floor = max2(m_col_floor, arrive + 1);
     m_row_floor = max2(m_row_floor, arrive + 1);
-    // The new burst can only change the candidates of its own bank: refresh them and merge them
-    // into the cached bests (unless the read/write mode flips, which changes every bank).
-    const Kind old_row_kind = m_cand[bank].r_kind;
-    const int32_t old_row_slot = m_cand[bank].r_slot;
-    refresh_bank(bank);
-    if (!m_col_ok && !m_row_ok) return;
-    if (choose().time <= arrive || ref_pending() != m_cand_rp || next_write_mode() != m_bests.mode) {
-        invalidate();
-        return;
-    }
-    if (m_col_ok) merge_col(bank, m_bests);
-    if (m_row_ok) {
-        if (m_bests.row.kind != kNone && m_bests.row.bank == bank &&
-            (m_cand[bank].r_kind != old_row_kind || m_cand[bank].r_slot != old_row_slot))
-            m_row_ok = false;  // e.g. a first hit now holds back this bank's PRE
-        else
-            merge_row(bank, m_bests);
-    }
+    // The new burst can only change the candidates of its own bank.
+    update_bank(bank);
+    m_bests_ok = false;
 }
 
 void Channel::unlink(int32_t s) {
     Slot& sl = m_slots[s];
     Bank& b = m_banks[sl.bank];
     const int k = sl.write ? 1 : 0;
-    if (sl.prev >= 0) m_slots[sl.prev].next = sl.next;
-    else b.head[k] = sl.next;
-    if (sl.next >= 0) m_slots[sl.next].prev = sl.prev;
-    else b.tail[k] = sl.prev;
+    if (sl.prev >= 0)
+        m_slots[sl.prev].next = sl.next;
+    else
+        b.head[k] = sl.next;
+    if (sl.next >= 0)
+        m_slots[sl.next].prev = sl.prev;
+    else
+        b.tail[k] = sl.prev;
     sl.prev = sl.next = -1;
     --b.count[k];
     if (b.open_row == sl.row) --b.hits[k];
@@ -146,8 +161,10 @@ void Channel::release(int32_t s) {
 void Channel::update_pending(uint32_t bank) {
     const Bank& b = m_banks[bank];
     const uint64_t bit = 1ull << (bank & 63);
-    if (b.active >= 0 || b.count[0] + b.count[1] > 0) m_pending[bank >> 6] |= bit;
-    else m_pending[bank >> 6] &= ~bit;
+    if (b.active >= 0 || b.count[0] + b.count[1] > 0)
+        m_pending[bank >> 6] |= bit;
+    else
+        m_pending[bank >> 6] &= ~bit;
 }
 
 void Channel::recount_hits(Bank& b) {
@@ -176,22 +193,18 @@ bool Channel::next_write_mode() const {
     return !(m_queued[1] < m_low_count && m_queued[0] != 0);
 }
 
-int64_t Channel::column_ready(const Bank& b, bool write) const {
-    const Group& g = m_groups[b.group];
-    const Pc& p = m_pcs[b.pc];
-    return write ? max3(b.wr_ok, g.wr_ok, p.wr_ok) : max3(b.rd_ok, g.rd_ok, p.rd_ok);
-}
-
-void Channel::update_gparts(uint32_t pc) {
+void Channel::update_gparts(uint32_t pc, bool col, bool act) {
     const Pc& p = m_pcs[pc];
     const int64_t act_pc = max3(p.act_ok, p.faw[p.faw_i] + m_faw, p.act_block);
     const uint32_t n = static_cast<uint32_t>(m_groups.size() / m_pcs.size());
     for (uint32_t g = pc * n; g < (pc + 1) * n; ++g) {
         const Group& gr = m_groups[g];
         GPart& gp = m_gpart[g];
-        gp.col[0] = max2(gr.rd_ok, p.rd_ok);
-        gp.col[1] = max2(gr.wr_ok, p.wr_ok);
-        gp.act = max2(gr.act_ok, act_pc);
+        if (col) {
+            gp.col[0] = max2(gr.rd_ok, p.rd_ok);
+            gp.col[1] = max2(gr.wr_ok, p.wr_ok);
+        }
+        if (act) gp.act = max2(gr.act_ok, act_pc);
     }
 }
 
@@ -226,7 +239,8 @@ void Channel::refresh_bank(uint32_t bi) {
     const uint32_t hits = open ? b.hits[k] : 0;
     const bool conflict = open && b.count[k] > hits;
     int32_t hit = -1, conf = -1;
-    for (int32_t i = b.head[k]; i >= 0 && ((hits && hit < 0) || (conflict && conf < 0)); i = m_slots[i].next) {
+    for (int32_t i = b.head[k]; i >= 0 && ((hits && hit < 0) || (conflict && conf < 0));
+         i = m_slots[i].next) {
         if (m_slots[i].row == b.open_row) {
             if (hit < 0) hit = i;
         } else if (conf < 0) {
@@ -272,67 +286,188 @@ void Channel::refresh_bank(uint32_t bi) {
     }
 }
 
+bool Channel::has_cand(uint32_t bi, int cls) const {
+    const uint64_t bit = 1ull << (bi & 63);
+    const size_t w = bi >> 6;
+    switch (cls) {
+    case kActCol:
+        return (m_act_mask[w] & bit) != 0;
+    case kHitCol:
+        return (m_hit_mask[w] & bit) != 0;
+    default:
+        return (m_row_mask[w] & bit) != 0;
+    }
+}
+
+uint64_t Channel::cand_seq(uint32_t bi, int cls) const {
+    const BankCand& c = m_cand[bi];
+    return cls == kActCol ? c.a_seq : cls == kHitCol ? c.h_seq : c.r_seq;
+}
+
+int64_t Channel::intrinsic(uint32_t bi, int cls) const {
+    const BankCand& c = m_cand[bi];
+    switch (cls) {
+    case kActCol:
+        return max2(c.a_local, m_gpart[c.group].col[c.a_write]);
+    case kHitCol:
+        return max2(c.h_local, m_gpart[c.group].col[m_cand_mode ? 1 : 0]);
+    default:
+        return max2(c.r_local, m_gpart[c.r_gidx].act);
+    }
+}
+
+void Channel::rescan(uint32_t group, int cls, int64_t f) {
+    const uint32_t pc = group;
+    const BankCand* cand = m_cand.data();
+    const GPart* gp = m_gpart.data();
+    if (cls == kRowCmd) {
+        Min ready, next;
+        for (uint32_t i = m_group_word_begin[pc]; i < m_group_word_begin[pc + 1]; ++i) {
+            const size_t w = m_group_words[i].first;
+            for (uint64_t bits = m_row_mask[w] & m_group_words[i].second; bits; bits &= bits - 1) {
+                const uint32_t bi =
+                    static_cast<uint32_t>(w * 64 + static_cast<size_t>(__builtin_ctzll(bits)));
+                const BankCand& c = cand[bi];
+                const int64_t r = max2(c.r_local, gp[c.r_gidx].act);
+                if (r <= f)
+                    ready.take(f, c.r_seq, bi);
+                else
+                    next.take(r, c.r_seq, bi);
+            }
+        }
+        ClassCache& cc = m_cache[pc * 3 + kRowCmd];
+        cc.ok = true;
+        cc.f_at = f;
+        cc.ready = ready;
+        cc.next = next;
+        return;
+    }
+    // Both column classes in one pass (a column command invalidates both).
+    Min aready, anext, hready, hnext;
+    const int hk = m_cand_mode ? 1 : 0;
+    for (uint32_t i = m_group_word_begin[pc]; i < m_group_word_begin[pc + 1]; ++i) {
+        const size_t w = m_group_words[i].first;
+        const uint64_t sel = m_group_words[i].second;
+        for (uint64_t bits = m_act_mask[w] & sel; bits; bits &= bits - 1) {
+            const uint32_t bi =
+                static_cast<uint32_t>(w * 64 + static_cast<size_t>(__builtin_ctzll(bits)));
+            const BankCand& c = cand[bi];
+            const int64_t r = max2(c.a_local, gp[c.group].col[c.a_write]);
+            if (r <= f)
+                aready.take(f, c.a_seq, bi);
+            else
+                anext.take(r, c.a_seq, bi);
+        }
+        for (uint64_t bits = m_hit_mask[w] & sel; bits; bits &= bits - 1) {
+            const uint32_t bi =
+                static_cast<uint32_t>(w * 64 + static_cast<size_t>(__builtin_ctzll(bits)));
+            const BankCand& c = cand[bi];
+            const int64_t r = max2(c.h_local, gp[c.group].col[hk]);
+            if (r <= f)
+                hready.take(f, c.h_seq, bi);
+            else
+                hnext.take(r, c.h_seq, bi);
+        }
+    }
+    ClassCache& ca = m_cache[pc * 3 + kActCol];
+    ClassCache& ch = m_cache[pc * 3 + kHitCol];
+    ca.ok = ch.ok = true;
+    ca.f_at = ch.f_at = f;
+    ca.ready = aready;
+    ca.next = anext;
+    ch.ready = hready;
+    ch.next = hnext;
+}
+
+void Channel::cache_add(uint32_t bi, int cls) {
+    ClassCache& cc = m_cache[m_cg_of_bank[bi] * 3 + static_cast<uint32_t>(cls)];
+    if (!cc.ok) return;
+    const int64_t r = intrinsic(bi, cls);
+    if (r <= cc.f_at)
+        cc.ready.take(cc.f_at, cand_seq(bi, cls), bi);
+    else
+        cc.next.take(r, cand_seq(bi, cls), bi);
+}
+
+void Channel::cache_remove(uint32_t bi, int cls) {
+    ClassCache& cc = m_cache[m_cg_of_bank[bi] * 3 + static_cast<uint32_t>(cls)];
+    // Removing a candidate that is neither the oldest ready one nor the next one changes nothing.
+    if (cc.ok && (cc.ready.bank == bi || cc.next.bank == bi)) cc.ok = false;
+}
+
+void Channel::update_bank(uint32_t bi) {
+    // The bank's candidates before and after, per class; a valid cache drops an old one and takes
+    // a new one only where they differ (invalid caches will be rescanned anyway).
+    struct Cmp {
+        bool has;
+        uint64_t seq;
+        int64_t local;
+        uint32_t extra;
+    };
+    const uint32_t g = m_cg_of_bank[bi];
+    const bool live[3] = {m_cache[g * 3 + kActCol].ok, m_cache[g * 3 + kHitCol].ok,
+                          m_cache[g * 3 + kRowCmd].ok};
+    if (!(live[0] | live[1] | live[2])) {
+        refresh_bank(bi);
+        return;
+    }
+    const BankCand& c = m_cand[bi];
+    auto snap = [&](int k) -> Cmp {
+        switch (k) {
+        case kActCol:
+            return {has_cand(bi, kActCol), c.a_seq, c.a_local, c.a_write};
+        case kHitCol:
+            return {has_cand(bi, kHitCol), c.h_seq, c.h_local, 0};
+        default:
+            return {has_cand(bi, kRowCmd), c.r_seq, c.r_local, (c.r_gidx << 8) | c.r_kind};
+        }
+    };
+    Cmp before[3];
+    for (int k = 0; k < 3; ++k)
+        if (live[k]) before[k] = snap(k);
+    refresh_bank(bi);
+    for (int k = 0; k < 3; ++k) {
+        if (!live[k]) continue;
+        const Cmp o = before[k], n = snap(k);
+        if (o.has && n.has && o.seq == n.seq && o.local == n.local && o.extra == n.extra) continue;
+        if (o.has) cache_remove(bi, k);
+        if (n.has) cache_add(bi, k);
+    }
+}
+
 void Channel::refresh_all_banks() {
     for (size_t w = 0; w < m_pending.size(); ++w) {
         m_act_mask[w] = m_hit_mask[w] = m_row_mask[w] = 0;
         uint64_t bits = m_pending[w];
         while (bits) {
-            refresh_bank(static_cast<uint32_t>(w * 64 + static_cast<size_t>(__builtin_ctzll(bits))));
+            refresh_bank(
+                static_cast<uint32_t>(w * 64 + static_cast<size_t>(__builtin_ctzll(bits))));
             bits &= bits - 1;
         }
     }
 }
 
-void Channel::merge_col(uint32_t bi, Bests& out) const {
-    const BankCand& c = m_cand[bi];
-    const uint64_t bit = 1ull << (bi & 63);
-    const size_t w = bi >> 6;
-    const GPart& gp = m_gpart[c.group];
-    if (m_act_mask[w] & bit) {
-        const int64_t t = max3(c.a_local, gp.col[c.a_write], m_col_floor);
-        if (t < out.act_col.time || (t == out.act_col.time && c.a_seq < out.act_col.seq)) {
-            out.act_col.time = t;
-            out.act_col.seq = c.a_seq;
-            out.act_col.bank = bi;
-        }
-    }
-    if (m_hit_mask[w] & bit) {
-        const int64_t t = max3(c.h_local, gp.col[m_cand_mode ? 1 : 0], m_col_floor);
-        if (t < out.hit_col.time || (t == out.hit_col.time && c.h_seq < out.hit_col.seq)) {
-            out.hit_col.time = t;
-            out.hit_col.seq = c.h_seq;
-            out.hit_col.bank = bi;
-        }
-    }
+void Channel::invalidate_all() {
+    for (auto& c : m_cache) c.ok = false;
+    m_bests_ok = false;
 }
 
-void Channel::merge_row(uint32_t bi, Bests& out) const {
-    if (!(m_row_mask[bi >> 6] & (1ull << (bi & 63)))) return;
-    const BankCand& c = m_cand[bi];
-    const int64_t t = max3(c.r_local, m_gpart[c.r_gidx].act, max2(m_row_bus, m_row_floor));
-    if (t < out.row.time || (t == out.row.time && c.r_seq < out.row.seq)) {
-        out.row.time = t;
-        out.row.seq = c.r_seq;
-        out.row.bank = bi;
-        out.row.kind = c.r_kind;
-    }
-}
-
-void Channel::eval_refresh(Bests& out) const {
+void Channel::eval_refresh(Cand& out) const {
     const uint32_t pi = m_ref_fifo[m_ref_head];
     const Pc& p = m_pcs[pi];
     Cand c;
     c.seq = 0;
     c.pc = pi;
     if (p.open_banks > 0) {
-        if (p.active != 0) return;  // the PREab waits for the active requests of this pseudo-channel
+        if (p.active != 0)
+            return;  // the PREab waits for the active requests of this pseudo-channel
         c.time = max2(max2(p.preab_ok, p.preab_block), max2(m_row_bus, m_row_floor));
         c.kind = kPreAb;
     } else {
         c.time = max3(p.ref_ok, m_row_bus, m_row_floor);
         c.kind = kRef;
     }
-    out.row = c;
+    out = c;
 }
 
 void Channel::ensure_bests() {
@@ -343,56 +478,67 @@ void Channel::ensure_bests() {
         m_cand_mode = mode;
         m_cand_rp = rp;
         refresh_all_banks();
-        m_col_ok = m_row_ok = false;
+        invalidate_all();
     }
-    if (m_col_ok && m_row_ok) return;
-    m_bests.mode = mode;
-    if (!m_col_ok) {
-        m_bests.act_col = m_bests.hit_col = Cand();
-        for (size_t w = 0; w < m_pending.size(); ++w) {
-            uint64_t bits = m_act_mask[w] | m_hit_mask[w];
-            while (bits) {
-                merge_col(static_cast<uint32_t>(w * 64 + static_cast<size_t>(__builtin_ctzll(bits))), m_bests);
-                bits &= bits - 1;
-            }
+    if (m_bests_ok) return;
+    m_bests_mode = mode;
+    // Combine the group caches (rescanning those that are stale for the current floor).
+    Min best[3];
+    const uint32_t ngroups = m_ncg;
+    for (int cls = 0; cls < 3; ++cls) {
+        if (cls == kRowCmd && rp) break;
+        const int64_t f = floor_of(cls);
+        for (uint32_t p = 0; p < ngroups; ++p) {
+            ClassCache& cc = m_cache[p * 3 + static_cast<uint32_t>(cls)];
+            // Valid while the floor has not passed the cached answer's time.
+            const int64_t until = cc.ready.empty() ? cc.next.t : cc.f_at;
+            if (!cc.ok || f < cc.f_at || f > until) rescan(p, cls, f);
+            if (!cc.ready.empty())
+                best[cls].take(f, cc.ready.seq, cc.ready.bank);
+            else if (!cc.next.empty())
+                best[cls].take(cc.next.t, cc.next.seq, cc.next.bank);
         }
-        m_col_ok = true;
     }
-    if (!m_row_ok) {
-        m_bests.row = Cand();
-        if (rp) {
-            eval_refresh(m_bests);
-        } else {
-            for (size_t w = 0; w < m_pending.size(); ++w) {
-                uint64_t bits = m_row_mask[w];
-                while (bits) {
-                    merge_row(static_cast<uint32_t>(w * 64 + static_cast<size_t>(__builtin_ctzll(bits))), m_bests);
-                    bits &= bits - 1;
-                }
-            }
-        }
-        m_row_ok = true;
+    m_best_act = Cand();
+    m_best_hit = Cand();
+    m_best_row = Cand();
+    if (!best[kActCol].empty()) {
+        m_best_act.time = best[kActCol].t;
+        m_best_act.seq = best[kActCol].seq;
+        m_best_act.bank = best[kActCol].bank;
+        m_best_act.from_active = true;
     }
+    if (!best[kHitCol].empty()) {
+        m_best_hit.time = best[kHitCol].t;
+        m_best_hit.seq = best[kHitCol].seq;
+        m_best_hit.bank = best[kHitCol].bank;
+    }
+    if (rp) {
+        eval_refresh(m_best_row);
+    } else if (!best[kRowCmd].empty()) {
+        m_best_row.time = best[kRowCmd].t;
+        m_best_row.seq = best[kRowCmd].seq;
+        m_best_row.bank = best[kRowCmd].bank;
+        m_best_row.kind = m_cand[best[kRowCmd].bank].r_kind;
+    }
+    m_bests_ok = true;
 }
 
 const Channel::Cand& Channel::choose() const {
     // Column slot first (an active request before a plain row hit), then the row slot.
-    const Cand& col = m_bests.act_col.time <= m_bests.hit_col.time ? m_bests.act_col : m_bests.hit_col;
-    return (col.time != kNever && col.time <= m_bests.row.time) ? col : m_bests.row;
+    const Cand& col = m_best_act.time <= m_best_hit.time ? m_best_act : m_best_hit;
+    return (col.time != kNever && col.time <= m_best_row.time) ? col : m_best_row;
 }
 
 Channel::Cand Channel::complete(const Cand& c) const {
-    // The scans record only time, age and bank; fill in the command from the bank's cache.
+    // The caches record only time, age and bank; fill in the command from the bank's cache.
     Cand d = c;
-    if (&c == &m_bests.act_col) {
-        const BankCand& b = m_cand[c.bank];
-        d.kind = b.a_write ? kWr : kRd;
+    if (&c == &m_best_act) {
+        d.kind = m_cand[c.bank].a_write ? kWr : kRd;
         d.slot = m_banks[c.bank].active;
-        d.from_active = true;
-    } else if (&c == &m_bests.hit_col) {
-        d.kind = m_cand_mode ? kWr : kRd;
+    } else if (&c == &m_best_hit) {
+        d.kind = m_bests_mode ? kWr : kRd;
         d.slot = m_cand[c.bank].h_slot;
-        d.from_active = false;
     } else if (c.kind == kAct || c.kind == kPre) {
         d.slot = m_cand[c.bank].r_slot;
     }
@@ -401,7 +547,8 @@ Channel::Cand Channel::complete(const Cand& c) const {
 
 void Channel::issue(const Cand& d) {
     const int64_t t = d.time;
-    m_write_mode = m_bests.mode;
+    m_write_mode = m_bests_mode;
+    m_bests_ok = false;
     if (m_log) log_command(d);
     Counters& c = *m_counters;
     switch (d.kind) {
@@ -447,24 +594,13 @@ void Channel::issue(const Cand& d) {
         if (m_closed_page && b.active < 0 && b.hits[0] + b.hits[1] == 0 && b.open_row != kClosed)
             close_bank(b, b.pre_ok, true);
         update_pending(d.bank);
-        const Kind old_row_kind = m_cand[d.bank].r_kind;
-        const int32_t old_row_slot = m_cand[d.bank].r_slot;
-        update_gparts(b.pc);
-        refresh_bank(d.bank);
+        // Column timing of the whole pseudo-channel moved; the row candidates only in this bank.
+        update_gparts(b.pc, true, false);
+        invalidate_group(m_cg_of_bank[d.bank], kActCol);
+        invalidate_group(m_cg_of_bank[d.bank], kHitCol);
+        update_bank(d.bank);
         m_col_floor = t + 1;
         m_row_floor = max2(m_row_floor, t);
-        // Column candidates all moved (floor, tCCD, data bus); row candidates only in this bank.
-        m_col_ok = false;
-        if (ref_pending() || next_write_mode() != m_bests.mode) {
-            m_row_ok = false;
-        } else if (m_row_ok) {
-            if (m_bests.row.kind != kNone && m_bests.row.bank == d.bank &&
-                (m_cand[d.bank].r_kind != old_row_kind || m_cand[d.bank].r_slot != old_row_slot ||
-                 m_closed_page))
-                m_row_ok = false;
-            else
-                merge_row(d.bank, m_bests);
-        }
         return;
     }
     case kAct: {
@@ -496,12 +632,10 @@ void Channel::issue(const Cand& d) {
         p.faw[p.faw_i] = t;
         p.faw_i = (p.faw_i + 1) & 3;
         ++c.acts;
-        update_gparts(b.pc);
-        refresh_bank(d.bank);
-        // Row candidates moved (bus, tRRD, tFAW); column candidates only gain this bank's.
-        m_row_ok = false;
-        if (next_write_mode() != m_bests.mode) m_col_ok = false;
-        else if (m_col_ok) merge_col(d.bank, m_bests);
+        // ACT timing of the whole pseudo-channel moved; the column candidates gain this bank's.
+        update_gparts(b.pc, false, true);
+        invalidate_group(m_cg_of_bank[d.bank], kRowCmd);
+        update_bank(d.bank);
         break;
     }
     case kPre: {
@@ -511,10 +645,8 @@ void Channel::issue(const Cand& d) {
             sl.counted = true;
         }
         close_bank(m_banks[d.bank], t, true);
-        refresh_bank(d.bank);
+        update_bank(d.bank);
         m_row_bus = t + 1;
-        m_row_ok = false;
-        if (m_bests.hit_col.time != kNever && m_bests.hit_col.bank == d.bank) m_col_ok = false;
         break;
     }
     case kPreAb: {
@@ -525,14 +657,14 @@ void Channel::issue(const Cand& d) {
         ++c.precharges;
         m_row_bus = t + 1;
         refresh_all_banks();
-        invalidate();
+        invalidate_all();
         break;
     }
     case kRef: {
         Pc& p = m_pcs[d.pc];
         p.act_block = t + m_rfc - m_adj;
         p.preab_block = t + m_rfc;
-        update_gparts(d.pc);
+        update_gparts(d.pc, false, true);
         ++c.refreshes;
         ++m_ref_head;
         if (m_ref_head == m_ref_fifo.size()) {
@@ -540,7 +672,7 @@ void Channel::issue(const Cand& d) {
             m_ref_head = 0;
         }
         m_row_bus = t + 1;
-        invalidate();
+        invalidate_all();
         break;
     }
     case kNone:
@@ -553,13 +685,26 @@ void Channel::issue(const Cand& d) {
 void Channel::log_command(const Cand& d) {
     CommandRecord r{d.time, CommandRecord::act, 0, d.bank, 0};
     switch (d.kind) {
-    case kRd: r.kind = CommandRecord::rd; break;
-    case kWr: r.kind = CommandRecord::wr; break;
-    case kAct: r.kind = CommandRecord::act; break;
-    case kPre: r.kind = CommandRecord::pre; break;
-    case kPreAb: r.kind = CommandRecord::pre_all; break;
-    case kRef: r.kind = CommandRecord::ref; break;
-    case kNone: return;
+    case kRd:
+        r.kind = CommandRecord::rd;
+        break;
+    case kWr:
+        r.kind = CommandRecord::wr;
+        break;
+    case kAct:
+        r.kind = CommandRecord::act;
+        break;
+    case kPre:
+        r.kind = CommandRecord::pre;
+        break;
+    case kPreAb:
+        r.kind = CommandRecord::pre_all;
+        break;
+    case kRef:
+        r.kind = CommandRecord::ref;
+        break;
+    case kNone:
+        return;
     }
     if (d.kind == kPreAb || d.kind == kRef) {
         r.pc = d.pc;
@@ -572,30 +717,31 @@ void Channel::log_command(const Cand& d) {
 }
 
 void Channel::trigger_refresh() {
+    // Every command before the deadline has issued; the refresh starts at the deadline.
+    m_col_floor = max2(m_col_floor, m_next_ref);
+    m_row_floor = max2(m_row_floor, m_next_ref);
     for (uint32_t p = 0; p < m_pcs.size(); ++p) m_ref_fifo.push_back(p);
     m_next_ref += m_refi;
-    invalidate();
+    m_bests_ok = false;
 }
 
 int64_t Channel::step_until(int64_t limit) {
     for (;;) {
         ensure_bests();
         const Cand& best = choose();
-        if (best.time == kNever && !(m_refresh_on && m_next_ref <= limit)) return -1;
-        const Cand d = complete(best);
-        if (m_refresh_on && m_next_ref <= limit && m_next_ref <= d.time) {
+        if (m_refresh_on && m_next_ref <= limit && m_next_ref <= best.time) {
             trigger_refresh();
             continue;
         }
-        if (d.kind == kNone || d.time > limit) return -1;
+        if (best.time > limit || best.time == kNever) return -1;
+        const Cand d = complete(best);
         issue(d);
         return d.time;
     }
 }
 
 void Channel::advance_through(int64_t t) {
-    while (step_until(t) >= 0) {
-    }
+    while (step_until(t) >= 0) {}
 }
 
 int64_t Channel::step() {

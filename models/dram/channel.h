@@ -18,8 +18,11 @@
 //   tRP, tRC, tRTP, tWR. Times of a two-cycle ACT count from its first cycle, so (as in Ramulator)
 //   ACT→RD/WR/PRE/REF get +(act_cmd_cycles−1) and PRE/REF→ACT get −(act_cmd_cycles−1).
 //
-// The scheduling decision scans the banks that hold requests; the time jumps straight to the next
-// cycle at which some command can issue.
+// Event-driven: the time jumps straight to the next cycle at which some command can issue. Each
+// bank caches its candidates (active column, oldest row hit, ACT/PRE) with the bank's part of their
+// ready time; per class, the best candidate is cached and merged incrementally, and a rescan of the
+// banks' caches happens only when an issue invalidates it (verified against a full recomputation
+// at every decision during development: identical command streams).
 #include <cstdint>
 #include <vector>
 
@@ -36,7 +39,8 @@ struct ControllerConfig {
     uint64_t write_queue_depth = 64;    ///< write bursts waiting per channel
     double write_high_watermark = 0.8;  ///< write queue fill (fraction) that starts write drain
     double write_low_watermark = 0.2;   ///< fill below which reads resume (when reads wait)
-    uint64_t row_hit_cap = 16;          ///< hits that may bypass an older conflicting request; 0: no hit priority
+    uint64_t row_hit_cap =
+        16;  ///< hits that may bypass an older conflicting request; 0: no hit priority
     PagePolicy page_policy = PagePolicy::open;
     RefreshPolicy refresh = RefreshPolicy::all_bank;
 };
@@ -74,7 +78,8 @@ class Channel {
 public:
     static constexpr int64_t kNever = INT64_MAX / 4;
 
-    Channel(const Spec& spec, const ControllerConfig& ctrl, Counters* counters, std::vector<Completion>* sink);
+    Channel(const Spec& spec, const ControllerConfig& ctrl, Counters* counters,
+            std::vector<Completion>* sink);
 
     /// True if a burst of this kind can be queued now.
     bool has_room(bool write) const { return m_queued[write ? 1 : 0] < m_depth[write ? 1 : 0]; }
@@ -83,8 +88,8 @@ public:
     void enqueue(uint32_t bank, uint32_t row, bool write, int64_t arrive, uint64_t tag);
     /// Issues every command whose cycle is <= t (and processes refresh deadlines <= t).
     void advance_through(int64_t t);
-    /// Issues the next command (refresh deadlines before it are processed first); returns its cycle,
-    /// or -1 when no request is queued or active and no refresh is pending.
+    /// Issues the next command (refresh deadlines before it are processed first); returns its
+    /// cycle, or -1 when no request is queued or active and no refresh is pending.
     int64_t step();
     /// Cycle of the next command without issuing it (kNever if idle).
     int64_t peek();
@@ -105,7 +110,7 @@ private:
     static constexpr uint32_t kClosed = UINT32_MAX;
 
     struct Slot {
-        uint64_t seq = 0;      // age: lower = older
+        uint64_t seq = 0;  // age: lower = older
         uint64_t tag = 0;
         int64_t earliest = 0;  // arrive + 1
         uint32_t row = 0;
@@ -118,12 +123,12 @@ private:
         uint32_t open_row = kClosed;
         int64_t act_ok = 0, pre_ok = 0, rd_ok = 0, wr_ok = 0;
         int32_t head[2] = {-1, -1}, tail[2] = {-1, -1};  // queued (not active) slots, oldest first
-        uint32_t count[2] = {0, 0};                       // queued slots per kind
-        uint32_t hits[2] = {0, 0};                        // of which target open_row
+        uint32_t count[2] = {0, 0};                      // queued slots per kind
+        uint32_t hits[2] = {0, 0};                       // of which target open_row
         int32_t active = -1;
         uint32_t bypassed = 0;           // hits served ahead of the oldest conflicting request
         uint64_t conf_seq = UINT64_MAX;  // age of that request (current mode)
-        uint32_t group = 0;  // index in m_groups
+        uint32_t group = 0;              // index in m_groups
         uint32_t pc = 0;
     };
     /// Cached candidates of one bank (recomputed when the bank changes). *_local is the bank's own
@@ -158,6 +163,7 @@ private:
         uint32_t active = 0;
         uint32_t first_bank = 0;
     };
+    /// A command chosen for issue.
     struct Cand {
         int64_t time = kNever;
         uint64_t seq = UINT64_MAX;
@@ -167,42 +173,71 @@ private:
         Kind kind = kNone;
         bool from_active = false;
     };
-    /// Best candidate per slot: active column, row-hit column, row command. Kept between calls and
-    /// updated incrementally; a half (column or row) is rescanned only when an issue invalidates it.
-    struct Bests {
-        Cand act_col, hit_col, row;
-        bool mode = false;  // read/write mode the candidates were chosen under
+    /// Running minimum of (time, age) with branch-free updates (the hot loop of the model).
+    struct Min {
+        int64_t t = kNever;
+        uint64_t seq = UINT64_MAX;
+        uint32_t bank = UINT32_MAX;
+        void take(int64_t t2, uint64_t s2, uint32_t b2) {
+            const bool better = (t2 < t) | ((t2 == t) & (s2 < seq));
+            t = better ? t2 : t;
+            seq = better ? s2 : seq;
+            bank = better ? b2 : bank;
+        }
+        bool empty() const { return bank == UINT32_MAX; }
     };
-    static bool better(const Cand& a, const Cand& b) {
-        return a.time < b.time || (a.time == b.time && a.seq < b.seq);
-    }
+    /// Candidate classes: column command of an active request, column command of a row hit, row
+    /// command (ACT/PRE).
+    enum Cls { kActCol = 0, kHitCol = 1, kRowCmd = 2 };
+    /// Per cache group (kCacheGroupPcs pseudo-channels) and class, the best candidate for a floor F
+    /// (the bus/slot bound shared by the channel) from the candidates' intrinsic ready times r
+    /// (bank + group + pseudo-channel parts): the oldest with r <= F ("ready"), else the minimum
+    /// (r, age) ("next"). It stays valid while the group's candidates do not change (additions are
+    /// merged, removing a non-best one changes nothing) and the floor does not pass its answer.
+    struct ClassCache {
+        bool ok = false;
+        int64_t f_at = 0;
+        Min ready, next;
+    };
 
+    int64_t intrinsic(uint32_t bi, int cls) const;
+    int64_t floor_of(int cls) const {
+        return cls == kRowCmd ? max_i64(m_row_bus, m_row_floor) : m_col_floor;
+    }
+    static int64_t max_i64(int64_t a, int64_t b) { return a > b ? a : b; }
+    bool has_cand(uint32_t bi, int cls) const;
+    uint64_t cand_seq(uint32_t bi, int cls) const;
+    void rescan(uint32_t group, int cls, int64_t f);
+    void cache_add(uint32_t bi, int cls);
+    void cache_remove(uint32_t bi, int cls);
     void refresh_bank(uint32_t bi);
+    /// refresh_bank + keep the pseudo-channel caches of this bank's classes consistent.
+    void update_bank(uint32_t bi);
     void refresh_all_banks();
-    void merge_col(uint32_t bi, Bests& out) const;
-    void merge_row(uint32_t bi, Bests& out) const;
-    void eval_refresh(Bests& out) const;
+    void invalidate_group(uint32_t g, int cls) {
+        m_cache[g * 3 + static_cast<uint32_t>(cls)].ok = false;
+    }
+    void invalidate_all();
+    void eval_refresh(Cand& out) const;
     void ensure_bests();
     const Cand& choose() const;
     Cand complete(const Cand& c) const;
     void issue(const Cand& d);
+    void log_command(const Cand& d);
     void trigger_refresh();
     int64_t step_until(int64_t limit);
     bool next_write_mode() const;
     bool ref_pending() const { return m_ref_head < m_ref_fifo.size(); }
-    int64_t column_ready(const Bank& b, bool write) const;
     void unlink(int32_t s);
     void recount_hits(Bank& b);
     void close_bank(Bank& b, int64_t pre_time, bool auto_pre);
     void release(int32_t s);
     void update_pending(uint32_t bank);
-    void invalidate() { m_col_ok = m_row_ok = false; }
-    void update_gparts(uint32_t pc);
-    void log_command(const Cand& d);
+    void update_gparts(uint32_t pc, bool col, bool act);
 
     // Parameters (cycles).
-    int64_t m_cl, m_cwl, m_rcd_rd, m_rcd_wr, m_rp, m_ras, m_rc, m_wr, m_rtp, m_ccd_s, m_ccd_l, m_rrd_s, m_rrd_l,
-        m_faw, m_wtr_s, m_wtr_l, m_rtw, m_rfc, m_refi, m_act_cycles, m_adj, m_bl;
+    int64_t m_cl, m_cwl, m_rcd_rd, m_rcd_wr, m_rp, m_ras, m_rc, m_wr, m_rtp, m_ccd_s, m_ccd_l,
+        m_rrd_s, m_rrd_l, m_faw, m_wtr_s, m_wtr_l, m_rtw, m_rfc, m_refi, m_act_cycles, m_adj, m_bl;
     uint64_t m_depth[2];
     uint64_t m_high_count;  // write drain starts above this many queued writes
     uint64_t m_low_count;   // and stops below this many
@@ -233,8 +268,19 @@ private:
     std::vector<uint32_t> m_ref_fifo;  // pseudo-channels waiting for REFab, front first
     size_t m_ref_head = 0;
     int64_t m_max_done = -1;
-    Bests m_bests;
-    bool m_col_ok = false, m_row_ok = false;
+    /// Pseudo-channels sharing one candidate cache. Caches per pseudo-channel survive commands in
+    /// the other ones, but measured (bench_hbm, HBM2 and HBM3 random) one cache per channel is
+    /// faster: rescans are as frequent and the combine step is cheaper.
+    static constexpr uint32_t kCacheGroupPcs = 64;
+    uint32_t m_ncg = 1;  // cache groups
+    std::vector<uint32_t> m_cg_of_bank;
+    std::vector<ClassCache> m_cache;  // per cache group × class
+    std::vector<std::pair<size_t, uint64_t>>
+        m_group_words;                         // per cache group: (word, bits) of its banks
+    std::vector<uint32_t> m_group_word_begin;  // index into m_group_words per cache group (+ end)
+    Cand m_best_act, m_best_hit, m_best_row;   // combined over pseudo-channels
+    bool m_bests_ok = false;
+    bool m_bests_mode = false;  // read/write mode the bests were chosen under
     bool m_record = true;
 
     std::vector<CommandRecord>* m_log = nullptr;

@@ -32,8 +32,8 @@ Energy hbm2_energy() {
     // I/O: FGDRAM 0.30 pJ/bit (published_numbers.md §3; DRAMsim3 has none).
     e.io_pj_per_bit = 0.30;
     // Refresh: 1.2 V × (IDD5AB − IDD3N) × tRFC = 1.2 × (250 − 55) mA × 260 ns = 60.84 nJ per REF of
-    // the DRAMsim3 128-bit channel (= 15.6 mW per channel at tREFI 3.9 us, published_numbers.md §3);
-    // a pseudo-channel is half of it and refreshes on its own: 30.42 nJ per REFab per PC.
+    // the DRAMsim3 128-bit channel (= 15.6 mW per channel at tREFI 3.9 us, published_numbers.md
+    // §3); a pseudo-channel is half of it and refreshes on its own: 30.42 nJ per REFab per PC.
     e.refresh_pj = 30420.0;
     // Background: precharge standby VDD × IDD2N = 1.2 V × 40 mA = 48 mW per 128-bit channel,
     // × 8 channels = 384 mW per stack (derived from the same IDD set).
@@ -83,9 +83,9 @@ Spec make_hbm2() {
     t.rtp = 5;
     t.ccd_s = 2;
     t.ccd_l = 4;
-    t.rrd_s = 4;   // 4 ns, resolved by Ramulator from its JEDEC table
+    t.rrd_s = 4;  // 4 ns, resolved by Ramulator from its JEDEC table
     t.rrd_l = 4;
-    t.faw = 15;    // 15 ns, per pseudo-channel
+    t.faw = 15;  // 15 ns, per pseudo-channel
     t.wtr_s = 6;
     t.wtr_l = 8;
     // RD→WR: Ramulator's HBM2 constraint "nCL + nBL + 2 − nCWL" = 14 + 2 + 2 − 5 = 13.
@@ -115,25 +115,25 @@ Spec make_hbm2e() {
     s.org.data_rate_mtps = 3200;
     Timing& t = s.timing;
     t.tck_ps = 625;
-    t.cl = 23;       // 14 ns / 0.625 = 22.4
-    t.cwl = 8;       // 5 ns → 8
-    t.rcd_rd = 23;   // 14 ns
-    t.rcd_wr = 20;   // 12 ns → 19.2
-    t.rp = 23;       // 14 ns
-    t.ras = 55;      // 34 ns → 54.4
-    t.rc = 78;       // 48 ns → 76.8 → 77, raised to tRAS + tRP = 78 so that tRC ≥ tRAS + tRP holds
-    t.wr = 26;       // 16 ns → 25.6
-    t.rtp = 8;       // 5 ns
-    t.ccd_s = 2;     // cycles
-    t.ccd_l = 4;     // cycles
-    t.rrd_s = 7;     // 4 ns → 6.4
+    t.cl = 23;      // 14 ns / 0.625 = 22.4
+    t.cwl = 8;      // 5 ns → 8
+    t.rcd_rd = 23;  // 14 ns
+    t.rcd_wr = 20;  // 12 ns → 19.2
+    t.rp = 23;      // 14 ns
+    t.ras = 55;     // 34 ns → 54.4
+    t.rc = 78;  // 48 ns → 76.8 → 77, raised to tRAS + tRP = 78 so that tRC ≥ tRAS + tRP holds
+    t.wr = 26;  // 16 ns → 25.6
+    t.rtp = 8;  // 5 ns
+    t.ccd_s = 2;  // cycles
+    t.ccd_l = 4;  // cycles
+    t.rrd_s = 7;  // 4 ns → 6.4
     t.rrd_l = 7;
-    t.faw = 24;      // 15 ns
-    t.wtr_s = 10;    // 6 ns → 9.6
-    t.wtr_l = 13;    // 8 ns → 12.8
-    t.rtw = 19;      // nCL + nBL + 2 − nCWL = 23 + 2 + 2 − 8
-    t.rfc = 416;     // 260 ns (kept from the 4 Gb-per-channel HBM2 row)
-    t.refi = 6240;   // 3900 ns
+    t.faw = 24;     // 15 ns
+    t.wtr_s = 10;   // 6 ns → 9.6
+    t.wtr_l = 13;   // 8 ns → 12.8
+    t.rtw = 19;     // nCL + nBL + 2 − nCWL = 23 + 2 + 2 − 8
+    t.rfc = 416;    // 260 ns (kept from the 4 Gb-per-channel HBM2 row)
+    t.refi = 6240;  // 3900 ns
     t.act_cmd_cycles = 2;
     return s;
 }
@@ -151,11 +151,11 @@ Spec make_hbm3() {
     o.bank_groups = 4;
     o.banks_per_group = 4;
     o.rows = 8192;
-    o.columns = 32;           // 1024 B row / 32 B access
+    o.columns = 32;  // 1024 B row / 32 B access
     o.burst_length = 8;
     o.bus_bits = 32;
     o.data_rate_mtps = 6400;
-    Timing& t = s.timing;     // timing_params.csv, Ramulator2.1 HBM3_6400Mbps row
+    Timing& t = s.timing;  // timing_params.csv, Ramulator2.1 HBM3_6400Mbps row
     t.tck_ps = 625;
     t.cl = 20;
     t.cwl = 10;
@@ -173,9 +173,9 @@ Spec make_hbm3() {
     t.faw = 24;
     t.wtr_s = 7;
     t.wtr_l = 10;
-    t.rtw = 20;               // notes column: "tRTW=20"
-    t.rfc = 416;              // 260 ns
-    t.refi = 6240;            // 3.9 us
+    t.rtw = 20;     // notes column: "tRTW=20"
+    t.rfc = 416;    // 260 ns
+    t.refi = 6240;  // 3.9 us
     // Ramulator hbm3.py: ACT is 1.5 CK on the row bus; whole-cycle model: 2.
     t.act_cmd_cycles = 2;
     s.energy = hbm2_energy();
@@ -196,7 +196,8 @@ const Spec& preset(const std::string& name) {
     if (name == "hbm2") return kHbm2;
     if (name == "hbm2e") return kHbm2e;
     if (name == "hbm3") return kHbm3;
-    throw std::invalid_argument("unknown DRAM preset '" + name + "'; allowed: " + preset_names_text());
+    throw std::invalid_argument("unknown DRAM preset '" + name +
+                                "'; allowed: " + preset_names_text());
 }
 
 std::vector<std::string> preset_names() { return {"hbm2", "hbm2e", "hbm3"}; }
@@ -217,7 +218,8 @@ uint64_t burst_cycles(const Spec& s) {
 }
 
 double peak_bandwidth_gbps(const Spec& s, uint64_t stacks) {
-    const double pins = static_cast<double>(stacks * s.org.channels * s.org.pseudo_channels * s.org.bus_bits);
+    const double pins =
+        static_cast<double>(stacks * s.org.channels * s.org.pseudo_channels * s.org.bus_bits);
     return pins * s.org.data_rate_mtps * 1e6 / 8.0 / 1e9;
 }
 
@@ -246,11 +248,11 @@ std::vector<Problem> check_spec(const Spec& s) {
         p.push_back({"bus_bits", "must be a power of two >= 8 (bits per pseudo-channel), got " +
                                      std::to_string(o.bus_bits)});
     if (o.banks_per_channel() > 256)
-        p.push_back({"banks_per_group", "at most 256 banks per channel are supported (pseudo_channels × sids × "
-                                        "bank_groups × banks_per_group = " +
-                                            std::to_string(o.banks_per_channel()) + ")"});
-    if (!(o.data_rate_mtps > 0))
-        p.push_back({"data_rate_mtps", "must be > 0"});
+        p.push_back({"banks_per_group",
+                     "at most 256 banks per channel are supported (pseudo_channels × sids × "
+                     "bank_groups × banks_per_group = " +
+                         std::to_string(o.banks_per_channel()) + ")"});
+    if (!(o.data_rate_mtps > 0)) p.push_back({"data_rate_mtps", "must be > 0"});
     if (t.tck_ps == 0) p.push_back({"tck_ps", "must be >= 1 ps"});
     if (p.empty() && burst_cycles(s) == 0)
         p.push_back({"burst_length", "a burst of " + std::to_string(o.burst_length) + " beats at " +
@@ -261,27 +263,31 @@ std::vector<Problem> check_spec(const Spec& s) {
         const char* key;
         uint64_t v;
     };
-    for (const Named& n : {Named{"tcl_cycles", t.cl}, Named{"tcwl_cycles", t.cwl}, Named{"trcd_rd_cycles", t.rcd_rd},
-                           Named{"trcd_wr_cycles", t.rcd_wr}, Named{"trp_cycles", t.rp}, Named{"tras_cycles", t.ras},
-                           Named{"trc_cycles", t.rc}, Named{"tccd_s_cycles", t.ccd_s}, Named{"tccd_l_cycles", t.ccd_l},
-                           Named{"trefi_cycles", t.refi}, Named{"trfc_cycles", t.rfc},
-                           Named{"act_cmd_cycles", t.act_cmd_cycles}}) {
+    for (const Named& n :
+         {Named{"tcl_cycles", t.cl}, Named{"tcwl_cycles", t.cwl}, Named{"trcd_rd_cycles", t.rcd_rd},
+          Named{"trcd_wr_cycles", t.rcd_wr}, Named{"trp_cycles", t.rp}, Named{"tras_cycles", t.ras},
+          Named{"trc_cycles", t.rc}, Named{"tccd_s_cycles", t.ccd_s},
+          Named{"tccd_l_cycles", t.ccd_l}, Named{"trefi_cycles", t.refi},
+          Named{"trfc_cycles", t.rfc}, Named{"act_cmd_cycles", t.act_cmd_cycles}}) {
         if (n.v == 0) p.push_back({n.key, "must be >= 1 cycle, got 0"});
     }
     if (t.rc < t.ras + t.rp)
-        p.push_back({"trc_cycles", "tRC must be >= tRAS + tRP (" + std::to_string(t.ras) + " + " + std::to_string(t.rp) +
-                                       " = " + std::to_string(t.ras + t.rp) + "), got " + std::to_string(t.rc)});
+        p.push_back({"trc_cycles", "tRC must be >= tRAS + tRP (" + std::to_string(t.ras) + " + " +
+                                       std::to_string(t.rp) + " = " + std::to_string(t.ras + t.rp) +
+                                       "), got " + std::to_string(t.rc)});
     if (t.ccd_l < t.ccd_s)
-        p.push_back({"tccd_l_cycles", "tCCD_L must be >= tCCD_S (" + std::to_string(t.ccd_s) + "), got " +
-                                          std::to_string(t.ccd_l)});
+        p.push_back({"tccd_l_cycles", "tCCD_L must be >= tCCD_S (" + std::to_string(t.ccd_s) +
+                                          "), got " + std::to_string(t.ccd_l)});
     if (t.rrd_l < t.rrd_s)
-        p.push_back({"trrd_l_cycles", "tRRD_L must be >= tRRD_S (" + std::to_string(t.rrd_s) + "), got " +
-                                          std::to_string(t.rrd_l)});
+        p.push_back({"trrd_l_cycles", "tRRD_L must be >= tRRD_S (" + std::to_string(t.rrd_s) +
+                                          "), got " + std::to_string(t.rrd_l)});
     if (t.act_cmd_cycles > t.rp || t.act_cmd_cycles > t.rcd_rd || t.act_cmd_cycles > t.rcd_wr)
-        p.push_back({"act_cmd_cycles", "must be <= tRP and tRCD (" + std::to_string(std::min({t.rp, t.rcd_rd, t.rcd_wr})) +
+        p.push_back({"act_cmd_cycles", "must be <= tRP and tRCD (" +
+                                           std::to_string(std::min({t.rp, t.rcd_rd, t.rcd_wr})) +
                                            "), got " + std::to_string(t.act_cmd_cycles)});
     if (t.refi != 0 && t.rfc >= t.refi)
-        p.push_back({"trfc_cycles", "tRFC must be < tREFI (" + std::to_string(t.refi) + "), got " + std::to_string(t.rfc)});
+        p.push_back({"trfc_cycles", "tRFC must be < tREFI (" + std::to_string(t.refi) + "), got " +
+                                        std::to_string(t.rfc)});
     const Energy& e = s.energy;
     for (double v : {e.act_pj, e.read_pj_per_bit, e.write_pj_per_bit, e.io_pj_per_bit, e.refresh_pj,
                      e.background_mw_per_stack}) {
@@ -306,7 +312,8 @@ double transistor_density_mtr_per_mm2(int node_nm) {
         if (x <= kNodes[i + 1]) {
             // log-log interpolation between neighbouring table nodes (e.g. 16 nm, 45 nm).
             const double f = std::log(x / kNodes[i]) / std::log(kNodes[i + 1] / kNodes[i]);
-            return std::exp(std::log(kDensity[i]) + f * (std::log(kDensity[i + 1]) - std::log(kDensity[i])));
+            return std::exp(std::log(kDensity[i]) +
+                            f * (std::log(kDensity[i + 1]) - std::log(kDensity[i])));
         }
     }
     return kDensity[n - 1];

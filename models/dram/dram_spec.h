@@ -11,16 +11,16 @@ namespace qasim::models::dram {
 
 /// Organisation of one stack. A "burst" is one column access: bus_bits × burst_length bits.
 struct Organization {
-    uint64_t channels = 8;          ///< channels per stack
-    uint64_t pseudo_channels = 2;   ///< pseudo-channels per channel (independent banks + data bus)
-    uint64_t sids = 1;              ///< stack IDs per pseudo-channel (HBM3 8-high: 2), an extra bank dimension
-    uint64_t bank_groups = 4;       ///< bank groups per pseudo-channel (per SID)
-    uint64_t banks_per_group = 4;   ///< banks per bank group
-    uint64_t rows = 32768;          ///< rows per bank
-    uint64_t columns = 32;          ///< column addresses per row, in bursts (row bytes / burst bytes)
-    uint64_t burst_length = 4;      ///< beats per burst (BL)
-    uint64_t bus_bits = 64;         ///< data bus width of one pseudo-channel (bits)
-    double data_rate_mtps = 2000;   ///< transfers per second per pin (MT/s)
+    uint64_t channels = 8;         ///< channels per stack
+    uint64_t pseudo_channels = 2;  ///< pseudo-channels per channel (independent banks + data bus)
+    uint64_t sids = 1;  ///< stack IDs per pseudo-channel (HBM3 8-high: 2), an extra bank dimension
+    uint64_t bank_groups = 4;      ///< bank groups per pseudo-channel (per SID)
+    uint64_t banks_per_group = 4;  ///< banks per bank group
+    uint64_t rows = 32768;         ///< rows per bank
+    uint64_t columns = 32;      ///< column addresses per row, in bursts (row bytes / burst bytes)
+    uint64_t burst_length = 4;  ///< beats per burst (BL)
+    uint64_t bus_bits = 64;     ///< data bus width of one pseudo-channel (bits)
+    double data_rate_mtps = 2000;  ///< transfers per second per pin (MT/s)
 
     uint64_t burst_bytes() const { return bus_bits * burst_length / 8; }
     uint64_t row_bytes() const { return columns * burst_bytes(); }
@@ -32,43 +32,43 @@ struct Organization {
 
 /// Timing constraints in cycles of tCK (the command clock), JEDEC names.
 struct Timing {
-    uint64_t tck_ps = 1000;   ///< command clock period (ps)
-    uint64_t cl = 14;         ///< RD to first data (tCL)
-    uint64_t cwl = 5;         ///< WR to first data (tCWL)
-    uint64_t rcd_rd = 14;     ///< ACT to RD (tRCDRD)
-    uint64_t rcd_wr = 12;     ///< ACT to WR (tRCDWR)
-    uint64_t rp = 14;         ///< PRE to ACT (tRP)
-    uint64_t ras = 34;        ///< ACT to PRE (tRAS)
-    uint64_t rc = 48;         ///< ACT to ACT, same bank (tRC)
-    uint64_t wr = 16;         ///< end of write data to PRE (tWR)
-    uint64_t rtp = 5;         ///< RD to PRE (tRTP)
-    uint64_t ccd_s = 2;       ///< column to column, different bank group (tCCD_S)
-    uint64_t ccd_l = 4;       ///< column to column, same bank group (tCCD_L)
-    uint64_t rrd_s = 4;       ///< ACT to ACT, different bank group (tRRD_S)
-    uint64_t rrd_l = 4;       ///< ACT to ACT, same bank group (tRRD_L)
-    uint64_t faw = 15;        ///< window holding at most four ACTs, per pseudo-channel (tFAW)
-    uint64_t wtr_s = 6;       ///< end of write data to RD, different bank group (tWTR_S)
-    uint64_t wtr_l = 8;       ///< end of write data to RD, same bank group (tWTR_L)
-    uint64_t rtw = 13;        ///< RD to WR turnaround (tRTW)
-    uint64_t rfc = 260;       ///< all-bank refresh to ACT (tRFC)
-    uint64_t refi = 3900;     ///< refresh interval (tREFI)
+    uint64_t tck_ps = 1000;       ///< command clock period (ps)
+    uint64_t cl = 14;             ///< RD to first data (tCL)
+    uint64_t cwl = 5;             ///< WR to first data (tCWL)
+    uint64_t rcd_rd = 14;         ///< ACT to RD (tRCDRD)
+    uint64_t rcd_wr = 12;         ///< ACT to WR (tRCDWR)
+    uint64_t rp = 14;             ///< PRE to ACT (tRP)
+    uint64_t ras = 34;            ///< ACT to PRE (tRAS)
+    uint64_t rc = 48;             ///< ACT to ACT, same bank (tRC)
+    uint64_t wr = 16;             ///< end of write data to PRE (tWR)
+    uint64_t rtp = 5;             ///< RD to PRE (tRTP)
+    uint64_t ccd_s = 2;           ///< column to column, different bank group (tCCD_S)
+    uint64_t ccd_l = 4;           ///< column to column, same bank group (tCCD_L)
+    uint64_t rrd_s = 4;           ///< ACT to ACT, different bank group (tRRD_S)
+    uint64_t rrd_l = 4;           ///< ACT to ACT, same bank group (tRRD_L)
+    uint64_t faw = 15;            ///< window holding at most four ACTs, per pseudo-channel (tFAW)
+    uint64_t wtr_s = 6;           ///< end of write data to RD, different bank group (tWTR_S)
+    uint64_t wtr_l = 8;           ///< end of write data to RD, same bank group (tWTR_L)
+    uint64_t rtw = 13;            ///< RD to WR turnaround (tRTW)
+    uint64_t rfc = 260;           ///< all-bank refresh to ACT (tRFC)
+    uint64_t refi = 3900;         ///< refresh interval (tREFI)
     uint64_t act_cmd_cycles = 2;  ///< cycles an ACT occupies the row command bus
 };
 
 /// Device energy (the DRAM's, not the logic node's) and background power.
 struct Energy {
-    double act_pj = 828.0;                ///< one ACT with its PRE (pJ)
-    double read_pj_per_bit = 1.57;        ///< array + on-die path of a read, per bit (pJ)
-    double write_pj_per_bit = 2.09;       ///< same for a write (pJ)
-    double io_pj_per_bit = 0.30;          ///< interposer I/O per bit moved (pJ)
-    double refresh_pj = 30420.0;          ///< one all-bank refresh of one pseudo-channel (pJ)
+    double act_pj = 828.0;                   ///< one ACT with its PRE (pJ)
+    double read_pj_per_bit = 1.57;           ///< array + on-die path of a read, per bit (pJ)
+    double write_pj_per_bit = 2.09;          ///< same for a write (pJ)
+    double io_pj_per_bit = 0.30;             ///< interposer I/O per bit moved (pJ)
+    double refresh_pj = 30420.0;             ///< one all-bank refresh of one pseudo-channel (pJ)
     double background_mw_per_stack = 384.0;  ///< precharge-standby power of a stack (mW)
 };
 
 /// What an HBM stack adds to the accelerator die.
 struct StackArea {
-    double phy_mm2 = 10.45;            ///< HBM PHY per stack (mm², does not scale with the node)
-    double controller_mtr = 552.7;     ///< memory controller per stack (million transistors)
+    double phy_mm2 = 10.45;         ///< HBM PHY per stack (mm², does not scale with the node)
+    double controller_mtr = 552.7;  ///< memory controller per stack (million transistors)
 };
 
 /// One DRAM standard at one speed: organisation + timing + energy + area + default address map.

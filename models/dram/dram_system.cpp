@@ -27,7 +27,8 @@ std::vector<Problem> check_config(const SystemConfig& c) {
 
 DramSystem::DramSystem(const SystemConfig& cfg) : m_cfg(cfg) {
     const auto problems = check_config(cfg);
-    if (!problems.empty()) throw std::invalid_argument(problems.front().key + ": " + problems.front().message);
+    if (!problems.empty())
+        throw std::invalid_argument(problems.front().key + ": " + problems.front().message);
     if (m_cfg.address_map.empty()) m_cfg.address_map = m_cfg.spec.default_map;
     std::string err;
     m_map.parse(m_cfg.address_map, m_cfg.spec.org, m_cfg.stacks, &err);
@@ -40,7 +41,8 @@ DramSystem::DramSystem(const SystemConfig& cfg) : m_cfg(cfg) {
     m_capacity = capacity_bytes(m_cfg.spec, m_cfg.stacks);
     const uint64_t n = o.channels * m_cfg.stacks;
     for (uint64_t c = 0; c < n; ++c)
-        m_channels.push_back(std::make_unique<Channel>(m_cfg.spec, m_cfg.ctrl, &m_counters, &m_done));
+        m_channels.push_back(
+            std::make_unique<Channel>(m_cfg.spec, m_cfg.ctrl, &m_counters, &m_done));
     m_bins.resize(n);
 }
 
@@ -54,30 +56,47 @@ uint64_t DramSystem::access(uint64_t addr, uint64_t bytes, bool is_write, uint64
     const int64_t t0 = static_cast<int64_t>((start_ps + m_tck_ps - 1) / m_tck_ps);
     const uint64_t first = addr / m_burst_bytes;
     const uint64_t last = (addr + bytes - 1) / m_burst_bytes;
-    for (uint64_t k = first; k <= last; ++k) {
-        const Location l = m_map.decode(k * m_burst_bytes);
-        m_bins[l.channel].push_back(static_cast<uint64_t>(bank_index(l)) << 32 | l.row);
+    // Bursts go to their channel in address order; each channel takes them as fast as its queue
+    // accepts them (channels are independent, so they are run one after the other). Large blocks
+    // are split into chunks so that memory stays bounded; the result does not depend on it.
+    constexpr uint64_t kChunk = 1 << 16;
+    const uint32_t nch = channel_count();
+    m_arrive.assign(nch, -1);
+    for (uint64_t k0 = first; k0 <= last; k0 += kChunk) {
+        const uint64_t k1 = std::min(last, k0 + kChunk - 1);
+        for (uint64_t k = k0; k <= k1; ++k) {
+            const Location l = m_map.decode(k * m_burst_bytes);
+            m_bins[l.channel].push_back(static_cast<uint64_t>(bank_index(l)) << 32 | l.row);
+        }
+        for (uint32_t c = 0; c < nch; ++c) {
+            auto& bin = m_bins[c];
+            if (bin.empty()) continue;
+            Channel& ch = *m_channels[c];
+            int64_t& arrive = m_arrive[c];
+            if (arrive < 0) {
+                ch.set_record(false);
+                ch.advance_through(t0);
+                ch.reset_max_completion();
+                arrive = t0;
+            }
+            for (const uint64_t b : bin) {
+                if (!ch.has_room(is_write)) {
+                    while (!ch.has_room(is_write)) arrive = std::max(arrive, ch.step());
+                    ch.advance_through(arrive);
+                }
+                ch.enqueue(static_cast<uint32_t>(b >> 32), static_cast<uint32_t>(b), is_write,
+                           arrive, 0);
+            }
+            bin.clear();
+        }
     }
     int64_t done = t0;
-    for (uint32_t c = 0; c < m_bins.size(); ++c) {
-        auto& bin = m_bins[c];
-        if (bin.empty()) continue;
+    for (uint32_t c = 0; c < nch; ++c) {
+        if (m_arrive[c] < 0) continue;
         Channel& ch = *m_channels[c];
-        ch.set_record(false);
-        ch.advance_through(t0);
-        ch.reset_max_completion();
-        int64_t arrive = t0;
-        for (const uint64_t b : bin) {
-            if (!ch.has_room(is_write)) {
-                while (!ch.has_room(is_write)) arrive = std::max(arrive, ch.step());
-                ch.advance_through(arrive);
-            }
-            ch.enqueue(static_cast<uint32_t>(b >> 32), static_cast<uint32_t>(b), is_write, arrive, 0);
-        }
         ch.drain();
         done = std::max(done, ch.max_completion());
         ch.set_record(m_record);
-        bin.clear();
     }
     return std::max(start_ps, static_cast<uint64_t>(done) * m_tck_ps);
 }

@@ -66,7 +66,9 @@ public:
     /// Dynamic device energy of the counters so far (pJ): ACT, read/write bits, I/O, refresh.
     double dynamic_energy_pj() const;
     /// Background power of all stacks (mW).
-    double background_mw() const { return m_cfg.spec.energy.background_mw_per_stack * static_cast<double>(m_cfg.stacks); }
+    double background_mw() const {
+        return m_cfg.spec.energy.background_mw_per_stack * static_cast<double>(m_cfg.stacks);
+    }
 
 private:
     SystemConfig m_cfg;
@@ -74,7 +76,9 @@ private:
     Counters m_counters;
     std::vector<Completion> m_done;
     std::vector<std::unique_ptr<Channel>> m_channels;
-    std::vector<std::vector<uint64_t>> m_bins;  // per channel: (bank << 32 | row) of a transaction
+    std::vector<std::vector<uint64_t>>
+        m_bins;                     // per channel: (bank << 32 | row) of a transaction chunk
+    std::vector<int64_t> m_arrive;  // per channel: arrival cycle of its next burst (-1: untouched)
     uint32_t m_sids, m_groups, m_banks;
     uint64_t m_tck_ps, m_burst_bytes, m_capacity;
     bool m_record = true;

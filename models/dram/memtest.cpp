@@ -53,8 +53,8 @@ int parse_trace_line(const std::string& line, MemRequest* out, std::string* err)
     }
     if (tok.empty()) return 0;
     if (tok.size() < 2 || tok.size() > 3) {
-        *err = "expected '0xADDR READ|WRITE [CYCLE]' or '0xADDR R|W', got " + std::to_string(tok.size()) + " field" +
-               (tok.size() == 1 ? "" : "s");
+        *err = "expected '0xADDR READ|WRITE [CYCLE]' or '0xADDR R|W', got " +
+               std::to_string(tok.size()) + " field" + (tok.size() == 1 ? "" : "s");
         return -1;
     }
     const std::string& a = tok[0];
@@ -66,8 +66,10 @@ int parse_trace_line(const std::string& line, MemRequest* out, std::string* err)
     for (size_t k = 2; k < a.size(); ++k) {
         const char c = static_cast<char>(std::tolower(static_cast<unsigned char>(a[k])));
         int v;
-        if (c >= '0' && c <= '9') v = c - '0';
-        else if (c >= 'a' && c <= 'f') v = c - 'a' + 10;
+        if (c >= '0' && c <= '9')
+            v = c - '0';
+        else if (c >= 'a' && c <= 'f')
+            v = c - 'a' + 10;
         else {
             *err = "address '" + a + "' has a non-hexadecimal digit '" + std::string(1, a[k]) + "'";
             return -1;
@@ -77,8 +79,10 @@ int parse_trace_line(const std::string& line, MemRequest* out, std::string* err)
     std::string op = tok[1];
     for (char& c : op) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
     bool write;
-    if (op == "READ" || op == "R") write = false;
-    else if (op == "WRITE" || op == "W") write = true;
+    if (op == "READ" || op == "R")
+        write = false;
+    else if (op == "WRITE" || op == "W")
+        write = true;
     else {
         *err = "operation '" + tok[1] + "' must be READ, WRITE, R or W";
         return -1;
@@ -120,15 +124,16 @@ MemtestResult run_memtest(DramSystem& dram, RequestSource& src, const MemtestOpt
     const uint64_t bb = dram.burst_bytes();
     if (opt.request_bytes == 0 || opt.request_bytes % bb != 0)
         throw std::invalid_argument("memtest: request size " + std::to_string(opt.request_bytes) +
-                                    " B is not a multiple of the burst size " + std::to_string(bb) + " B");
+                                    " B is not a multiple of the burst size " + std::to_string(bb) +
+                                    " B");
     const uint32_t bursts = static_cast<uint32_t>(opt.request_bytes / bb);
     dram.set_record(true);
     auto& done = dram.completions();
     done.clear();
     const uint32_t nch = dram.channel_count();
     const auto& ctrl = dram.config().ctrl;
-    const uint64_t slots_per_ch = ctrl.read_queue_depth + ctrl.write_queue_depth +
-                                  dram.config().spec.org.banks_per_channel();
+    const uint64_t slots_per_ch =
+        ctrl.read_queue_depth + ctrl.write_queue_depth + dram.config().spec.org.banks_per_channel();
     const uint64_t ring = next_pow2(nch * slots_per_ch + opt.outstanding + 4);
     const uint64_t mask = ring - 1;
     std::vector<ReqState> table(ring);
@@ -179,7 +184,8 @@ MemtestResult run_memtest(DramSystem& dram, RequestSource& src, const MemtestOpt
                     tf = std::max(tf, finished.top());
                     continue;
                 }
-                if (tmin == Channel::kNever) throw std::logic_error("memtest: requests in flight but no channel busy");
+                if (tmin == Channel::kNever)
+                    throw std::logic_error("memtest: requests in flight but no channel busy");
                 dram.channel(cmin).advance_through(tmin);
                 consume();
             }
@@ -207,8 +213,10 @@ MemtestResult run_memtest(DramSystem& dram, RequestSource& src, const MemtestOpt
         }
         ++id;
         ++res.requests;
-        if (q.write) ++res.writes;
-        else ++res.reads;
+        if (q.write)
+            ++res.writes;
+        else
+            ++res.reads;
     }
     for (uint32_t c = 0; c < nch; ++c) {
         dram.channel(c).drain();
@@ -226,8 +234,10 @@ MemtestResult run_memtest(DramSystem& dram, RequestSource& src, const MemtestOpt
         for (uint32_t v : read_lat) sum += v;
         res.mean_read_latency_cycles = sum / static_cast<double>(read_lat.size());
         auto pct = [&](double p) {
-            const size_t k = std::min(read_lat.size() - 1, static_cast<size_t>(p * static_cast<double>(read_lat.size())));
-            std::nth_element(read_lat.begin(), read_lat.begin() + static_cast<long>(k), read_lat.end());
+            const size_t k = std::min(
+                read_lat.size() - 1, static_cast<size_t>(p * static_cast<double>(read_lat.size())));
+            std::nth_element(read_lat.begin(), read_lat.begin() + static_cast<long>(k),
+                             read_lat.end());
             return static_cast<double>(read_lat[k]);
         };
         res.p50_read_latency_cycles = pct(0.50);
@@ -240,9 +250,11 @@ MemtestResult run_memtest(DramSystem& dram, RequestSource& src, const MemtestOpt
     const Counters& c = res.counters;
     const uint64_t acc = c.row_hits + c.row_misses + c.row_conflicts;
     res.row_hit_rate = acc ? static_cast<double>(c.row_hits) / static_cast<double>(acc) : 0.0;
-    res.activations_per_request = res.requests ? static_cast<double>(c.acts) / static_cast<double>(res.requests) : 0.0;
+    res.activations_per_request =
+        res.requests ? static_cast<double>(c.acts) / static_cast<double>(res.requests) : 0.0;
     res.dynamic_energy_pj = dram.dynamic_energy_pj();
-    res.background_energy_pj = dram.background_mw() * static_cast<double>(std::max<int64_t>(last_any, 0)) * tck_ns;
+    res.background_energy_pj =
+        dram.background_mw() * static_cast<double>(std::max<int64_t>(last_any, 0)) * tck_ns;
     res.energy_pj = res.dynamic_energy_pj + res.background_energy_pj;
     return res;
 }

@@ -39,10 +39,10 @@ struct PatternConfig {
     Pattern pattern = Pattern::stream;
     uint64_t requests = 1000;
     uint64_t request_bytes = 64;
-    uint64_t stride_bytes = 4096;       ///< stride pattern: addr = i × stride mod span
-    double read_ratio = 1.0;            ///< probability that a request is a read
+    uint64_t stride_bytes = 4096;  ///< stride pattern: addr = i × stride mod span
+    double read_ratio = 1.0;       ///< probability that a request is a read
     uint64_t seed = 1;
-    uint64_t span_bytes = 2ull << 30;   ///< addresses lie in [0, span)
+    uint64_t span_bytes = 2ull << 30;  ///< addresses lie in [0, span)
 };
 
 /// stream: addr = i × request_bytes; random/mixed: uniform in [0, span), request-aligned; stride:
@@ -85,15 +85,15 @@ struct MemtestOptions {
 
 struct MemtestResult {
     uint64_t requests = 0, reads = 0, writes = 0;
-    int64_t elapsed_cycles = 0;     ///< until the last read returned (last write if no read)
+    int64_t elapsed_cycles = 0;  ///< until the last read returned (last write if no read)
     double elapsed_ns = 0;
-    double bandwidth_gbps = 0;      ///< requests × request_bytes / elapsed
+    double bandwidth_gbps = 0;  ///< requests × request_bytes / elapsed
     double peak_gbps = 0;
     double mean_read_latency_cycles = 0, p50_read_latency_cycles = 0, p99_read_latency_cycles = 0;
     double mean_read_latency_ns = 0, p50_read_latency_ns = 0, p99_read_latency_ns = 0;
-    double row_hit_rate = 0;        ///< hits / (hits + misses + conflicts), per burst
+    double row_hit_rate = 0;  ///< hits / (hits + misses + conflicts), per burst
     double activations_per_request = 0;
-    double dynamic_energy_pj = 0;   ///< ACT + column + I/O + refresh
+    double dynamic_energy_pj = 0;     ///< ACT + column + I/O + refresh
     double background_energy_pj = 0;  ///< background power × time until the last completion
     double energy_pj = 0;
     Counters counters;

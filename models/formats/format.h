@@ -7,9 +7,10 @@
 //               fp6_e2m3 | fp4_e2m1 | mxint8 | mxfp8_e4m3 | mxfp8_e5m2 | mxfp6_e3m2 | mxfp6_e2m3 |
 //               mxfp4 | nvfp4 | bitmod3 | bitmod4 | ovp4 | ovp8 | ternary | log2_N (N = 2..8)
 //   GRANULARITY gG (one scale per G elements along the reduction dim K) | gnG (one scale per G
-//               elements along N, the other dim of a stored K×N matrix: KIVI keys per-channel over
-//               tokens and values per-token over channels on the B operand of qk/pv) | mxG (shared E8M0 exponent
-//               per block of G) | nvG (E4M3 scale per G plus one FP32 per tensor) | channel | tensor
+//               elements along N, the other dim of a stored K×N matrix: KIVI keys per-channel
+//               over tokens and values per-token over channels on the B operand of qk/pv) |
+//               mxG (shared E8M0 exponent per block of G) | nvG (E4M3 scale per G plus one FP32
+//               per tensor) | channel | tensor
 //   SCALE       fp16 | bf16 | fp32 | int8 | e8m0 | e4m3 | e4m3+fp32, with suffix `z` for an
 //               asymmetric format that also stores a zero point of the same width (fp16z, fp16sz)
 // Examples: int8, int4/g128, int4/g128/fp16sz, int2/g32/fp16sz (KIVI), fp4_e2m1/mx32, mxfp4, nvfp4,

@@ -130,49 +130,66 @@ LutBlocking lut_blocking(const Op& op, const LutCoreParams& p) {
     const bool lut = p.datapath == TcDatapath::lut;
     const uint64_t sn = p.tile_n * p.engines;
     LutBlocking r;
-    // Columns: largest multiple of SN whose B block fits half the weight buffer.
-    const uint64_t n_max = ceil_div(N, sn) * sn;
     r.b_resident = op.b.matrix_bytes(K, N) <= p.weight_sram_bytes;
-    uint64_t bn = sn;
-    bool ok_b = 2 * op.b.matrix_bytes(K, sn) <= p.weight_sram_bytes;
-    if (ok_b) {
-        // Binary search over multiples of SN (matrix_bytes is monotone in n).
-        uint64_t lo = 1, hi = n_max / sn;
+    // Largest count x in [1, hi] with ok(x) (ok monotone decreasing); 0 if ok(1) fails.
+    auto largest = [](uint64_t hi, const auto& ok) -> uint64_t {
+        if (!ok(1)) return 0;
+        uint64_t lo = 1;
         while (lo < hi) {
             const uint64_t mid = lo + (hi - lo + 1) / 2;
-            if (2 * op.b.matrix_bytes(K, mid * sn) <= p.weight_sram_bytes) lo = mid;
+            if (ok(mid)) lo = mid;
             else hi = mid - 1;
         }
-        bn = lo * sn;
+        return lo;
+    };
+    // Columns and K chunk: two B chunks of kc × bn fit the weight buffer.
+    const uint64_t n_max = ceil_div(N, sn) * sn;
+    uint64_t kq = p.tile_k;  // K chunk quantum: tile_k, and whole scale groups along K
+    if (op.b.gran == Granularity::group && !op.b.group_along_n && op.b.group > 0) {
+        uint64_t a = kq, b = op.b.group;
+        while (b) {
+            const uint64_t t = a % b;
+            a = b;
+            b = t;
+        }
+        kq = kq / a * op.b.group;
+    }
+    bool ok_b = true;
+    const uint64_t xn = largest(n_max / sn, [&](uint64_t x) {
+        return 2 * op.b.matrix_bytes(K, x * sn) <= p.weight_sram_bytes;
+    });
+    if (xn > 0) {
+        r.bn = xn * sn;
+        r.kc = K;
+    } else {
+        r.bn = std::min(sn, n_max);
+        const uint64_t xk = largest(ceil_div(K, kq), [&](uint64_t x) {
+            return 2 * op.b.matrix_bytes(x * kq, r.bn) <= p.weight_sram_bytes;
+        });
+        ok_b = xk > 0;
+        r.kc = std::min(K, std::max<uint64_t>(xk, 1) * kq);
     }
     if (r.b_resident) ok_b = true;
-    bn = std::min(bn, n_max);
-    // Rows: two row blocks of A / tables and two output blocks.
+    // Rows: two row blocks of A / tables (full K), and the accumulators (acc_bits, when K is
+    // chunked) plus two output blocks in the output buffer.
     const uint64_t entries = lut ? lut_table_entries(p.group_k, p.symmetric_table) : 0;
     const uint64_t ebits = lut ? lut_entry_bits(p.act_format, p.group_k, p.table_bits) : 0;
     const uint64_t groups = lut ? ceil_div(K, p.group_k) : 0;
-    auto fits = [&](uint64_t bm) {
+    const bool chunked = r.kc < K;
+    auto fits = [&](uint64_t x) {
+        const uint64_t bm = x * p.tile_m;
         const bool need_a = !lut || p.precompute == Precompute::on_chip;
         if (need_a && 2 * a_rows_bytes(op.a, bm, K) > p.act_sram_bytes) return false;
         if (lut && 2 * bits_to_bytes(bm * groups * entries * ebits) > p.table_sram_bytes) return false;
-        if (2 * op.out.matrix_bytes(bn, bm) > p.out_sram_bytes) return false;
+        const uint64_t acc = chunked ? bits_to_bytes(bm * r.bn * p.acc_bits) : 0;
+        if (acc + 2 * op.out.matrix_bytes(r.bn, bm) > p.out_sram_bytes) return false;
         return true;
     };
-    const uint64_t m_max = ceil_div(M, p.tile_m) * p.tile_m;
-    uint64_t bm = p.tile_m;
-    bool ok_m = fits(p.tile_m);
-    if (ok_m) {
-        uint64_t lo = 1, hi = m_max / p.tile_m;
-        while (lo < hi) {
-            const uint64_t mid = lo + (hi - lo + 1) / 2;
-            if (fits(mid * p.tile_m)) lo = mid;
-            else hi = mid - 1;
-        }
-        bm = lo * p.tile_m;
-    }
-    r.bm = std::min(bm, m_max);
-    r.bn = bn;
-    r.double_buffered = ok_b && ok_m;
+    const uint64_t xm = largest(ceil_div(M, p.tile_m), fits);
+    r.tables_double_buffered =
+        lut && 2 * bits_to_bytes(std::max<uint64_t>(xm, 1) * p.tile_m * groups * entries * ebits) <= p.table_sram_bytes;
+    r.bm = std::max<uint64_t>(xm, 1) * p.tile_m;
+    r.double_buffered = ok_b && xm > 0;
     return r;
 }
 
@@ -186,7 +203,8 @@ TilePlan lut_core_plan(const Op& op, const LutCoreParams& p) {
     if (auto why = lut_core_support(op, p); !why.empty()) throw std::invalid_argument(why);
     if (op.m == 0 || op.k == 0 || op.n == 0 || op.batch == 0)
         throw std::invalid_argument("tensor core: zero matmul dimension");
-    if (p.engines == 0 || p.tile_m == 0 || p.tile_n == 0 || p.tile_k == 0 || p.lookup_ports == 0)
+    if (p.engines == 0 || p.tile_m == 0 || p.tile_n == 0 || p.tile_k == 0 || p.lookup_ports == 0 ||
+        p.weight_reuse_m == 0)
         throw std::invalid_argument("tensor core: zero engine or tile size");
     const bool lut = p.datapath == TcDatapath::lut;
     if (lut && (p.group_k == 0 || p.tile_k % p.group_k != 0))
@@ -194,6 +212,10 @@ TilePlan lut_core_plan(const Op& op, const LutCoreParams& p) {
     const uint64_t M = op.m, K = op.k, N = op.n;
     if (M > (1ull << 24) || K > (1ull << 24) || N > (1ull << 24))
         throw std::invalid_argument("tensor core: matmul dimension above 2^24");
+    // Per-tile counts reach M·N·K·planes·entry bits: keep them inside 64 bits.
+    if (static_cast<double>(M) * static_cast<double>(N) * static_cast<double>(K) * 4096.0 > 1.8e19)
+        throw std::invalid_argument("tensor core: M·K·N = " + std::to_string(M) + "·" + std::to_string(K) + "·" +
+                                    std::to_string(N) + " overflows the 64-bit action counters");
 
     const Format& a = op.a;
     const Format& b = op.b;
@@ -201,7 +223,6 @@ TilePlan lut_core_plan(const Op& op, const LutCoreParams& p) {
     const uint64_t entries = lut ? lut_table_entries(p.group_k, p.symmetric_table) : 0;
     const uint64_t ebits = lut ? lut_entry_bits(p.act_format, p.group_k, p.table_bits) : 0;
     const uint64_t G = lut ? ceil_div(K, p.group_k) : 0;
-    const uint64_t kt = ceil_div(K, p.tile_k);
     const uint64_t gpk = lut ? p.tile_k / p.group_k : 0;
     const uint64_t sn = p.tile_n * p.engines;
     const bool on_chip = p.precompute == Precompute::on_chip;
@@ -218,17 +239,21 @@ TilePlan lut_core_plan(const Op& op, const LutCoreParams& p) {
     plan.peak_ops_per_cycle =
         lut ? std::max<uint64_t>(1, ceil_div(per_cycle, planes * ceil_div(p.tile_n, p.lookup_ports))) : per_cycle;
 
-    // One tile of bm' × bn' outputs. `first`: first column block of its row block (loads A or the
-    // tables, builds tables on chip); `load_b`: B block comes from memory; `extra`: exposed
-    // precompute cycles.
-    auto make_tile = [&](uint64_t bm, uint64_t bn, bool first, bool load_b, uint64_t extra) {
+    // One tile of bm' × bn' outputs over a K chunk of kc' (chunk kb of kch). `first`: first tile
+    // of its row block (loads A or the tables, builds tables on chip); `load_b`: the B chunk comes
+    // from memory; `extra`: exposed precompute cycles.
+    const uint64_t kch = ceil_div(K, blk.kc);
+    auto make_tile = [&](uint64_t bm, uint64_t bn, uint64_t kc, uint64_t kb, bool first, bool load_b,
+                         uint64_t extra) {
         Tile t;
+        const bool k_first = kb == 0, k_last = kb + 1 == kch;
         const uint64_t mt = ceil_div(bm, p.tile_m);
+        const uint64_t mw = ceil_div(mt, p.weight_reuse_m);  // weight fragment reads
         const uint64_t nt = ceil_div(bn, sn);
+        const uint64_t kts = ceil_div(kc, p.tile_k);
         const uint64_t outs = bm * bn;
-        t.compute_cycles = lut_block_cycles(bm, bn, K, planes, p) + extra;
-        t.macs = outs * K;
-        t.store_bytes = op.out.matrix_bytes(bn, bm);
+        t.compute_cycles = lut_block_cycles(bm, bn, kc, planes, p) + extra;
+        t.macs = outs * kc;
         uint64_t rd_bits = 0, wr_bits = 0;
         auto rd = [&](const char* name, uint64_t bits) {
             t.actions.add(name, bits);
@@ -239,47 +264,58 @@ TilePlan lut_core_plan(const Op& op, const LutCoreParams& p) {
             wr_bits += bits;
         };
         if (load_b) {
-            t.load_b_bytes = b.matrix_bytes(K, bn);
+            t.load_b_bytes = b.matrix_bytes(kc, bn);
             wr("sram_write_bits.weight", 8 * t.load_b_bytes);
         }
         const uint64_t out_bits = outs * static_cast<uint64_t>(op.out.bits);
-        wr("sram_write_bits.out", out_bits);
-        rd("sram_read_bits.out", out_bits);
+        const uint64_t acc_bits = outs * p.acc_bits;
+        if (!k_first) rd("sram_read_bits.out", acc_bits);   // restore partial sums
+        if (!k_last) wr("sram_write_bits.out", acc_bits);   // spill partial sums
+        if (k_last) {
+            t.store_bytes = op.out.matrix_bytes(bn, bm);
+            wr("sram_write_bits.out", out_bits);
+            rd("sram_read_bits.out", out_bits);
+        }
+        if (first) {
+            if (!lut || on_chip) {
+                t.load_a_bytes = a_rows_bytes(a, bm, K);
+                wr("sram_write_bits.act", bm * K * static_cast<uint64_t>(a.bits));
+            }
+        }
         if (lut) {
-            const uint64_t table_bits_blk = bm * G * entries * ebits;
+            const uint64_t gc = ceil_div(kc, p.group_k);
             if (first) {
+                const uint64_t table_bits_blk = bm * G * entries * ebits;
                 if (on_chip) {
-                    t.load_a_bytes = a_rows_bytes(a, bm, K);
                     t.actions.add("table_build", bm * G);
                     t.actions.add("table_build_add", bm * G * lut_build_adds(p.group_k, p.symmetric_table));
-                    wr("sram_write_bits.act", bm * K * static_cast<uint64_t>(a.bits));
                     rd("sram_read_bits.act", bm * K * static_cast<uint64_t>(a.bits));
                 } else {
                     t.load_a_bytes = bits_to_bytes(table_bits_blk);
                 }
                 wr("sram_write_bits.table", table_bits_blk);
             }
-            t.actions.add("lookup", outs * G * planes);
-            t.actions.add("tree_add", outs * kt * (gpk - 1) * planes);
-            t.actions.add("shift_acc", outs * kt * planes);
-            if (bias) t.actions.add("bias_add", outs);
-            t.actions.add("rescale", outs * rescales);
-            t.actions.add("lut_write", bm * G * entries * ceil_div(bn, p.tile_n));
-            rd("sram_read_bits.table", table_bits_blk * nt);
-            rd("sram_read_bits.weight", mt * K * bn * planes);
-            // Weight-plane registers of the engines: tile_k × tile_n bits per engine step.
-            t.actions.add("operand_reg_bits", mt * kt * ceil_div(bn, lanes_n) * p.tile_k * lanes_n * planes);
+            t.actions.add("lookup", outs * gc * planes);
+            t.actions.add("tree_add", outs * kts * (gpk - 1) * planes);
+            t.actions.add("shift_acc", outs * kts * planes);
+            if (bias && k_last) t.actions.add("bias_add", outs);
+            const uint64_t resc = b.gran == Granularity::group && !b.group_along_n
+                                      ? ceil_div(kc, b.group)
+                                      : (k_last ? rescales : 0);
+            t.actions.add("rescale", outs * resc);
+            t.actions.add("lut_write", bm * gc * entries * ceil_div(bn, p.tile_n));
+            rd("sram_read_bits.table", bm * gc * entries * ebits * nt);
+            rd("sram_read_bits.weight", mw * kc * bn * planes);
+            // Weight-plane registers of the engines: tile_k × tile_n bits per fragment load.
+            t.actions.add("operand_reg_bits", mw * kts * ceil_div(bn, lanes_n) * p.tile_k * lanes_n * planes);
         } else {
-            if (first) t.load_a_bytes = a_rows_bytes(a, bm, K);
-            if (first) wr("sram_write_bits.act", bm * K * static_cast<uint64_t>(a.bits));
-            t.actions.add("mac", outs * K);
-            if (needs_dequant) t.actions.add("dequant", mt * K * bn);
-            rd("sram_read_bits.weight", mt * K * bn * static_cast<uint64_t>(b.bits));
-            rd("sram_read_bits.act", bm * K * nt * static_cast<uint64_t>(a.bits));
+            t.actions.add("mac", outs * kc);
+            if (needs_dequant) t.actions.add("dequant", mw * kc * bn);
+            rd("sram_read_bits.weight", mw * kc * bn * static_cast<uint64_t>(b.bits));
+            rd("sram_read_bits.act", bm * kc * nt * static_cast<uint64_t>(a.bits));
             // Operand registers: A (tile_m × tile_k) and dequantized B (tile_k × tile_n) per step.
-            const uint64_t eng_steps = mt * kt * ceil_div(bn, p.tile_n);
-            t.actions.add("operand_reg_bits",
-                          eng_steps * (p.tile_m + p.tile_n) * p.tile_k * static_cast<uint64_t>(p.mac_format.bits));
+            const uint64_t cols = kts * ceil_div(bn, p.tile_n) * p.tile_k * static_cast<uint64_t>(p.mac_format.bits);
+            t.actions.add("operand_reg_bits", (mt * p.tile_m + mw * p.tile_n) * cols);
         }
         t.sram_read_bytes = bits_to_bytes(rd_bits);
         t.sram_write_bytes = bits_to_bytes(wr_bits);
@@ -290,12 +326,16 @@ TilePlan lut_core_plan(const Op& op, const LutCoreParams& p) {
     const uint64_t col_blocks = ceil_div(N, blk.bn);
     const uint64_t bm_last = M - (row_blocks - 1) * blk.bm;
     const uint64_t bn_last = N - (col_blocks - 1) * blk.bn;
+    const uint64_t kc_last = K - (kch - 1) * blk.kc;
     auto pre_cycles = [&](uint64_t bm) {
         return lut && on_chip ? ceil_div(bm * G * entries, p.precompute_entries_per_cycle) : 0;
     };
     auto row_lookup = [&](uint64_t bm) {
-        return (col_blocks - 1) * lut_block_cycles(bm, blk.bn, K, planes, p) +
-               lut_block_cycles(bm, bn_last, K, planes, p);
+        const uint64_t per_col = (kch - 1) * lut_block_cycles(bm, blk.bn, blk.kc, planes, p) +
+                                 lut_block_cycles(bm, blk.bn, kc_last, planes, p);
+        const uint64_t last_col = (kch - 1) * lut_block_cycles(bm, bn_last, blk.kc, planes, p) +
+                                  lut_block_cycles(bm, bn_last, kc_last, planes, p);
+        return (col_blocks - 1) * per_col + last_col;
     };
 
     std::vector<Tile> tiles;
@@ -306,18 +346,22 @@ TilePlan lut_core_plan(const Op& op, const LutCoreParams& p) {
             const uint64_t bm = rb + 1 == row_blocks ? bm_last : blk.bm;
             const bool load_b = !blk.b_resident || rb == 0;
             const uint64_t pre = pre_cycles(bm);
-            const uint64_t extra = very_first ? pre : (pre > prev_lookup ? pre - prev_lookup : 0);
+            const uint64_t extra = very_first || !blk.tables_double_buffered
+                                       ? pre
+                                       : (pre > prev_lookup ? pre - prev_lookup : 0);
             very_first = false;
-            // Identical row blocks (same size, no B load, same exposure) repeat the same tiles.
             for (uint64_t cb = 0; cb < col_blocks; ++cb) {
                 const uint64_t bn = cb + 1 == col_blocks ? bn_last : blk.bn;
-                if (cb == 0) {
-                    append(tiles, make_tile(bm, bn, true, load_b, extra), 1);
-                } else if (cb + 1 < col_blocks) {
-                    append(tiles, make_tile(bm, bn, false, load_b, 0), col_blocks - 2);
-                    cb = col_blocks - 2;
-                } else {
-                    append(tiles, make_tile(bm, bn, false, load_b, 0), 1);
+                for (uint64_t kb = 0; kb < kch; ++kb) {
+                    const uint64_t kc = kb + 1 == kch ? kc_last : blk.kc;
+                    const bool first = cb == 0 && kb == 0;
+                    if (kb == 1 && kch > 3) {
+                        // Middle chunks 1 .. kch−2 are identical.
+                        append(tiles, make_tile(bm, bn, kc, kb, false, load_b, 0), kch - 2);
+                        kb = kch - 2;
+                        continue;
+                    }
+                    append(tiles, make_tile(bm, bn, kc, kb, first, load_b, first ? extra : 0), 1);
                 }
             }
             prev_lookup = row_lookup(bm);

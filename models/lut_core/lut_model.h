@@ -38,8 +38,8 @@
 // so the unit covers SN = tile_n·engines columns per step.
 //
 // Per GEMM instance, with G = ⌈K/g⌉, kt = ⌈K/tile_k⌉, mt(x) = ⌈x/tile_m⌉, nt(x) = ⌈x/SN⌉,
-// pf = ⌈tile_n/lookup_ports⌉ and a block of bm × bn outputs (below):
-//   lookup cycles     = mt(bm) · nt(bn) · kt · P · pf                      (per block)
+// pf = ⌈tile_n/lookup_ports⌉, and tiles of bm × bn outputs over a K chunk kc (see Blocking):
+//   lookup cycles     = mt(bm) · nt(bn) · ⌈kc/tile_k⌉ · P · pf             (per tile)
 //   lookups           = M · N · G · P
 //   tree adds         = M · N · kt · (tile_k/g − 1) · P
 //   shift-accumulates = M · N · kt · P
@@ -51,14 +51,17 @@
 //                       entry one add, Gray-code order: T' = T ± 2a_i); non-symmetric:
 //                       M · G · (2^g − 1 − g) (the empty and single sums are free)
 //   table entries written to the table buffer = M · G · E          (built on chip or arriving)
-//   table-register loads  = Σ_blocks bm · G · E · ⌈bn/tile_n⌉      (per engine step, "lut_write")
-//   table-buffer reads    = Σ_blocks bm · G · E · nt(bn) · entry_bits   (one read broadcast)
-//   weight-buffer reads   = Σ_blocks mt(bm) · K · bn · P bits   (one plane read serves tile_m rows)
+//   table-register loads  = Σ_tiles bm · ⌈kc/g⌉ · E · ⌈bn/tile_n⌉   (per engine step, "lut_write")
+//   table-buffer reads    = Σ_tiles bm · ⌈kc/g⌉ · E · nt(bn) · entry_bits  (one read, broadcast)
+//   weight-buffer reads   = Σ_tiles mw(bm) · kc · bn · P bits, mw(x) = ⌈mt(x)/weight_reuse_m⌉
+//                           (one plane read serves tile_m · weight_reuse_m rows)
+// (bias adds and per-channel/tensor rescales happen with the last K chunk of a tile.)
 // Precompute (`precompute`):
 //   on_chip: a precompute stage reads A from the activation buffer and writes the tables into the
 //     table buffer at `precompute_entries_per_cycle`; it builds the next row block's tables while
 //     the engines work on the current one (the table buffer holds two blocks), so only the first
-//     block's build is exposed: cycles = pre(0) + Σ_b lookup(b) + Σ_{b≥1} max(0, pre(b) − lookup(b−1))
+//     block's build is exposed (if even two tile_m-row blocks of tables do not fit, every build is
+//     exposed: cycles = Σ_b pre(b) + lookup(b)): cycles = pre(0) + Σ_b lookup(b) + Σ_{b≥1} max(0, pre(b) − lookup(b−1))
 //     with pre(b) = ⌈bm_b · G · E / precompute_entries_per_cycle⌉, lookup(b) = the lookup cycles
 //     of row block b (all its column blocks). A is loaded from memory (A bytes).
 //   fused: the preceding operator built the tables (T-MAC / LUT TC operator fusion): no build
@@ -71,22 +74,25 @@
 // Each engine does tile_m × tile_n × tile_k MACs per cycle in `mac_format` (fp16) with an adder
 // tree and acc_bits accumulators; integer/ternary B elements are converted to mac_format and
 // scaled (one "dequant" each) when they enter the engine, once per row sub-tile:
-//   cycles per block = mt(bm) · nt(bn) · kt            (independent of the weight bits)
-//   macs = M·N·K;  dequants = Σ_blocks mt(bm) · K · bn (0 when B is already in mac_format)
-//   weight-buffer reads = Σ_blocks mt(bm) · K · bn · b.bits;  act-buffer reads = Σ_blocks bm·K·nt(bn)·a.bits
+//   cycles per tile = mt(bm) · nt(bn) · ⌈kc/tile_k⌉     (independent of the weight bits)
+//   macs = M·N·K;  dequants = Σ_tiles mw(bm) · kc · bn (0 when B is a plain float of the datapath)
+//   weight-buffer reads = Σ_tiles mw(bm) · kc · bn · b.bits;  act-buffer reads = Σ_tiles bm·kc·nt(bn)·a.bits
 //
 // ---------------------------------------------------------------------------------------------
 // Blocking and memory traffic (both datapaths)
 // ---------------------------------------------------------------------------------------------
-// The GEMM is cut into blocks of bm rows × bn columns over the full K (one Tile per block; row
-// blocks outer, column blocks inner). bn is the largest multiple of SN (≤ N rounded up) whose
-// B block K × bn fits half the weight buffer (at least SN); bm the largest multiple of tile_m
-// (≤ M rounded up) such that two row blocks of A fit the activation buffer (lut on_chip, mac),
-// two row blocks of tables fit the table buffer (lut) and two bm × bn output blocks fit the output
-// buffer (at least tile_m). Accumulators stay in the engines over K (output stationary), so there
-// are no partial sums. A (or its tables) is loaded once, with the first column block of its row
-// block; B blocks are loaded for every row block unless the whole B (one instance) fits the weight
-// buffer, then only for the first. Every block stores bm × bn outputs (out format).
+// The GEMM is cut into tiles of bm rows × bn columns × kc of K (row blocks outer, then column
+// blocks, then K chunks). bn is the largest multiple of SN (≤ N rounded up) whose B block of the
+// full K fits half the weight buffer; if even SN columns do not fit, bn = SN and K is cut into
+// chunks kc (multiples of tile_k and of the B scale group) of which two fit the weight buffer.
+// bm is the largest multiple of tile_m (≤ M rounded up) such that two row blocks of A (full K)
+// fit the activation buffer (lut on_chip, mac), two row blocks of tables fit the table buffer
+// (lut), and the output buffer holds two bm × bn output blocks plus, when K is chunked, the
+// bm × bn accumulators (acc_bits): partial sums are spilled to / restored from the output buffer
+// at chunk boundaries ("sram_{write,read}_bits.out"); engines accumulate within a chunk.
+// A (or its tables) is loaded once, with the first tile of its row block; B chunks are loaded for
+// every row block unless the whole B (one instance) fits the weight buffer, then only for the
+// first. The last K chunk of a block stores bm × bn outputs (out format).
 // double_buffered = every 2× condition holds (or B is resident). Batch instances run one after
 // another. peak_ops_per_cycle = ⌈tile_m·tile_n·tile_k·engines / (P·pf)⌉ (lut), tile_m·tile_n·
 // tile_k·engines (mac).
@@ -121,6 +127,9 @@ struct LutCoreParams {
     Precompute precompute = Precompute::on_chip;
     uint64_t precompute_entries_per_cycle = 16;  ///< table entries built per cycle (on_chip)
     uint64_t lookup_ports = 64;     ///< reads of one table per cycle (≤ tile_n)
+    /// Consecutive tile_m-row sub-tiles an engine runs with the same weight fragment in its
+    /// registers (accumulators × this); 1 = one LMMA per weight read (LUT Tensor Core).
+    uint64_t weight_reuse_m = 1;
     uint32_t table_bits = 0;        ///< table entry width; 0 = from the activation format
     uint32_t acc_bits = 32;         ///< accumulator width
     /// Activation datapath the tables and adders are built for (lut): sets the entry width; an
@@ -148,12 +157,17 @@ std::string lut_core_support(const Op& op, const LutCoreParams& p);
 /// Block sizes chosen for one op (see "Blocking" in the file header).
 struct LutBlocking {
     uint64_t bm = 0, bn = 0;
+    uint64_t kc = 0;  ///< K chunk (= K unless a B block of the full K does not fit)
     bool b_resident = false;
     bool double_buffered = false;
+    /// Two row blocks of tables fit the table buffer, so an on-chip build overlaps the lookups of
+    /// the previous row block (otherwise every build is exposed).
+    bool tables_double_buffered = false;
 };
 LutBlocking lut_blocking(const Op& op, const LutCoreParams& p);
 
 /// Compute cycles of one tile of bm × bn outputs (lookup or MAC cycles, no precompute).
+/// (k = the tile's K chunk).
 uint64_t lut_block_cycles(uint64_t bm, uint64_t bn, uint64_t k, uint32_t planes, const LutCoreParams& p);
 
 /// Tile plan of one repeat of a matmul op (closed forms in the file header). Actions:

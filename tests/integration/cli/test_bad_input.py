@@ -57,3 +57,14 @@ def main():
 
 
 main()
+
+
+def overflow():
+    tr = write("huge.yaml", "schema: qasim.trace/1\nops:\n  - {name: big, op: gemm, m: 4194304, k: 4194304, n: 4194304}\n")
+    expect_error(["run", "--hw", "configs/hw/tpu_like.yaml", "--workload", tr], "big", "2^6")
+    tr = write("huge_rep.yaml", "schema: qasim.trace/1\nops:\n  - {name: rep, op: gemm, m: 65536, k: 65536, n: 65536, repeat: 1048576}\n")
+    expect_error(["run", "--hw", "configs/hw/llm_npu.yaml", "--workload", tr], "rep", "2^6")
+    print("ok overflow")
+
+
+overflow()

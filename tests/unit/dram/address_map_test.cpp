@@ -24,7 +24,8 @@ TEST(AddressMap, ReferenceMapOfTheReadme) {
     // byte 0–2 | column 3–5 | channel 6–8 | column 9–12 | pc 13 | bg 14–15 | bank 16–17 | row 18+
     // (README, 8 B columns) = burst offset 0–4, burst column bit 5, ... with 32 B bursts.
     const AddressMap m = parse_ok(preset("hbm2").default_map);
-    EXPECT_EQ(m.describe(), "byte 0-4 | Co 5 | Ch 6-8 | Co 9-12 | Pc 13 | Bg 14-15 | Ba 16-17 | Ro 18-32");
+    EXPECT_EQ(m.describe(),
+              "byte 0-4 | Co 5 | Ch 6-8 | Co 9-12 | Pc 13 | Bg 14-15 | Ba 16-17 | Ro 18-32");
     EXPECT_EQ(m.mapped_bits(), 33u);
     EXPECT_EQ(m.decode(32).column, 1u);
     EXPECT_EQ(m.decode(64).channel, 1u);
@@ -72,28 +73,37 @@ TEST(AddressMap, PlainMapAndRoundTrip) {
 
 TEST(AddressMap, StacksWidenTheChannelField) {
     const AddressMap m = parse_ok("RoBaBgCoPcCh", preset("hbm2"), 4);
-    EXPECT_EQ(m.describe(), "byte 0-4 | Ch 5-9 | Pc 10 | Co 11-15 | Bg 16-17 | Ba 18-19 | Ro 20-34");
+    EXPECT_EQ(m.describe(),
+              "byte 0-4 | Ch 5-9 | Pc 10 | Co 11-15 | Bg 16-17 | Ba 18-19 | Ro 20-34");
     EXPECT_EQ(m.decode(31u << 5).channel, 31u);
 }
 
 TEST(AddressMap, Hbm3HasSidBits) {
     const AddressMap m = parse_ok(preset("hbm3").default_map, preset("hbm3"));
-    EXPECT_EQ(m.describe(), "byte 0-4 | Co 5 | Ch 6-9 | Co 10-13 | Pc 14 | Bg 15-16 | Ba 17-18 | Si 19 | Ro 20-32");
-    EXPECT_EQ(parse_err("RoBaBgPcCoCh", preset("hbm3")).find("no Si (stack ID) field") != std::string::npos, true);
+    EXPECT_EQ(
+        m.describe(),
+        "byte 0-4 | Co 5 | Ch 6-9 | Co 10-13 | Pc 14 | Bg 15-16 | Ba 17-18 | Si 19 | Ro 20-32");
+    EXPECT_EQ(parse_err("RoBaBgPcCoCh", preset("hbm3")).find("no Si (stack ID) field") !=
+                  std::string::npos,
+              true);
 }
 
 TEST(AddressMap, SeparatorsAreIgnored) {
     const AddressMap a = parse_ok("Ro-Ba-Bg-Pc-Co4-Ch-Co1");
-    const AddressMap b = parse_ok("Ro Ba Bg Pc Co4 | Ch Co");  // the last Co takes the remaining bit
+    const AddressMap b =
+        parse_ok("Ro Ba Bg Pc Co4 | Ch Co");  // the last Co takes the remaining bit
     EXPECT_EQ(a.describe(), b.describe());
 }
 
 TEST(AddressMap, Errors) {
-    EXPECT_NE(parse_err("RoBaBgCoCh").find("no Pc (pseudo-channel) field, but 2 pseudo-channels need 1 address bit"),
+    EXPECT_NE(parse_err("RoBaBgCoCh")
+                  .find("no Pc (pseudo-channel) field, but 2 pseudo-channels need 1 address bit"),
               std::string::npos);
-    EXPECT_NE(parse_err("RoXxBgCoPcCh").find("unknown field 'Xx' at position 3"), std::string::npos);
+    EXPECT_NE(parse_err("RoXxBgCoPcCh").find("unknown field 'Xx' at position 3"),
+              std::string::npos);
     EXPECT_NE(parse_err("RoBaBgPcCoChCo").find("have no bit count"), std::string::npos);
-    EXPECT_NE(parse_err("RoBaBgPcCo9Ch").find("bit counts add up to 9 but 32 columns need 5 bits"), std::string::npos);
+    EXPECT_NE(parse_err("RoBaBgPcCo9Ch").find("bit counts add up to 9 but 32 columns need 5 bits"),
+              std::string::npos);
     EXPECT_NE(parse_err("").find("empty"), std::string::npos);
 }
 

@@ -63,12 +63,15 @@ TEST(DramPreset, Hbm2MatchesRamulatorRow) {
 TEST(DramPreset, Hbm2eKeepsNanosecondConstraints) {
     const Spec& a = preset("hbm2");
     const Spec& b = preset("hbm2e");
-    auto ns = [](uint64_t cyc, const Spec& s) { return double(cyc) * double(s.timing.tck_ps) / 1000.0; };
+    auto ns = [](uint64_t cyc, const Spec& s) {
+        return double(cyc) * double(s.timing.tck_ps) / 1000.0;
+    };
     // Every ns-valued constraint is at least the HBM2 value and less than one tCK above it.
     const std::pair<uint64_t, uint64_t> pairs[] = {
-        {a.timing.cl, b.timing.cl},       {a.timing.rcd_rd, b.timing.rcd_rd}, {a.timing.rp, b.timing.rp},
-        {a.timing.ras, b.timing.ras},     {a.timing.wr, b.timing.wr},         {a.timing.faw, b.timing.faw},
-        {a.timing.rfc, b.timing.rfc},     {a.timing.refi, b.timing.refi}};
+        {a.timing.cl, b.timing.cl},   {a.timing.rcd_rd, b.timing.rcd_rd},
+        {a.timing.rp, b.timing.rp},   {a.timing.ras, b.timing.ras},
+        {a.timing.wr, b.timing.wr},   {a.timing.faw, b.timing.faw},
+        {a.timing.rfc, b.timing.rfc}, {a.timing.refi, b.timing.refi}};
     for (const auto& [x, y] : pairs) {
         EXPECT_GE(ns(y, b) + 1e-9, ns(x, a));
         EXPECT_LT(ns(y, b), ns(x, a) + 0.625 + 1e-9);
@@ -81,7 +84,8 @@ TEST(DramConfig, RejectsZeroBanks) {
     Spec s = preset("hbm2");
     s.org.banks_per_group = 0;
     const auto p = check_spec(s);
-    EXPECT_TRUE(has_problem(p, "banks_per_group", "must be >= 1")) << (p.empty() ? "" : p[0].message);
+    EXPECT_TRUE(has_problem(p, "banks_per_group", "must be >= 1"))
+        << (p.empty() ? "" : p[0].message);
 }
 
 TEST(DramConfig, RejectsTrcBelowTrasPlusTrp) {
@@ -106,7 +110,8 @@ TEST(DramConfig, RejectsMapThatMissesBits) {
     c.address_map = "RoBaBgCoCh";
     EXPECT_TRUE(has_problem(check_config(c), "address_map", "no Pc (pseudo-channel) field"));
     c.address_map = "RoBaBgPcCo4ChCo2";
-    EXPECT_TRUE(has_problem(check_config(c), "address_map", "bit counts add up to 6 but 32 columns need 5 bits"));
+    EXPECT_TRUE(has_problem(check_config(c), "address_map",
+                            "bit counts add up to 6 but 32 columns need 5 bits"));
     EXPECT_THROW(DramSystem{c}, std::invalid_argument);
 }
 

@@ -130,7 +130,7 @@ TEST(DramTiming, TwtrShortAndLong) {
         r.put(0, read_bg, 0, 5, false, wr + 1);  // a hit right after the write
         r.run();
         const int64_t rd = r.times(K::rd).back();
-        const int64_t wtr = read_bg == 0 ? 8 : 6;  // tWTR_L : tWTR_S
+        const int64_t wtr = read_bg == 0 ? 8 : 6;                          // tWTR_L : tWTR_S
         EXPECT_EQ(rd - wr, 5 + 2 + wtr) << "read bank group " << read_bg;  // tCWL + burst + tWTR
     }
 }
@@ -161,7 +161,7 @@ TEST(DramTiming, RefreshEveryTrefiPerPseudoChannel) {
     const auto ref = r.times(K::ref);
     ASSERT_EQ(ref.size(), 6u);
     for (int k = 0; k < 3; ++k) {
-        EXPECT_EQ(ref[2 * k], 3900 * (k + 1));      // pseudo-channel 0
+        EXPECT_EQ(ref[2 * k], 3900 * (k + 1));          // pseudo-channel 0
         EXPECT_EQ(ref[2 * k + 1], 3900 * (k + 1) + 1);  // then pseudo-channel 1
     }
     EXPECT_EQ(r.dram->counters().refreshes, 6u);
@@ -188,7 +188,7 @@ TEST(DramTiming, RefreshPrechargesOpenRowsFirst) {
     ASSERT_EQ(ref.size(), 2u);
     EXPECT_EQ(pa[0], 3900);
     EXPECT_EQ(ref[0] - pa[0], 14);  // tRP before REFab
-    EXPECT_EQ(ref[1], ref[0] + 1);   // the other pseudo-channel follows, in order
+    EXPECT_EQ(ref[1], ref[0] + 1);  // the other pseudo-channel follows, in order
 }
 
 TEST(DramTiming, TwoCycleActivateOffsets) {

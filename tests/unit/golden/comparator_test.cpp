@@ -26,7 +26,9 @@ const char* const kReport = R"({
   ]
 })";
 
-YAML::Node report() { return YAML::Load(kReport); }
+YAML::Node report() {
+    return YAML::Load(kReport);
+}
 
 const char* const kCase = R"(# a SCALE-Sim case
 source: "scale-sim v2 (commit 22f88b1), reference/scalesim/cases.csv row vit_fc1 ws"
@@ -38,7 +40,8 @@ metrics:
   total.energy_pj: {expected: 1.2e9, rel_tol: 0.05}
 )";
 
-GoldenCase parse(const std::string& text, const std::string& file = "tests/golden/vit_fc1_ws.yaml") {
+GoldenCase parse(const std::string& text,
+                 const std::string& file = "tests/golden/vit_fc1_ws.yaml") {
     return parse_golden_case(text, file);
 }
 
@@ -56,8 +59,9 @@ PathValue eval(const std::string& path) {
 }
 
 GoldenMetric metric(const std::string& yaml_value) {
-    const std::string text = "source: 'closed form: x'\nhw: h.yaml\nworkload: w.yaml\nmetrics:\n  total.cycles: " +
-                             yaml_value + "\n";
+    const std::string text =
+        "source: 'closed form: x'\nhw: h.yaml\nworkload: w.yaml\nmetrics:\n  total.cycles: " +
+        yaml_value + "\n";
     return parse(text).metrics.at(0);
 }
 
@@ -83,8 +87,8 @@ TEST(GoldenPath, ParsesKeysAndIndices) {
 }
 
 TEST(GoldenPath, RejectsBadSyntax) {
-    for (const char* bad : {"", "total.", ".total", "layers[", "layers[x]", "layers[0", "total..cycles",
-                            "total cycles", "[0]"}) {
+    for (const char* bad : {"", "total.", ".total", "layers[", "layers[x]", "layers[0",
+                            "total..cycles", "total cycles", "[0]"}) {
         try {
             parse_metric_path(bad, "metrics.x");
             ADD_FAILURE() << "accepted '" << bad << "'";
@@ -198,7 +202,8 @@ TEST(GoldenCompare, MatchingCasePassesWithExitZero) {
     EXPECT_TRUE(r.passed());
     std::ostringstream os;
     EXPECT_EQ(print_results({r}, os), 0);
-    EXPECT_NE(os.str().find("3 metric(s): 3 passed, 0 failed, 0 error(s)"), std::string::npos) << os.str();
+    EXPECT_NE(os.str().find("3 metric(s): 3 passed, 0 failed, 0 error(s)"), std::string::npos)
+        << os.str();
 }
 
 // A deliberate change of one timing constant shows up as one failing metric with a readable diff.
@@ -214,16 +219,18 @@ TEST(GoldenCompare, SyntheticMismatchGivesReadableDiffAndExitOne) {
     const std::string out = os.str();
     EXPECT_NE(out.find("case"), std::string::npos);
     EXPECT_NE(out.find("FAIL"), std::string::npos) << out;
-    EXPECT_NE(out.find("failures:\n  vit_fc1_ws: layers[0].compute_cycles: expected 83247, got 83375 "
-                       "(+128 (+0.1538%), tolerance exact)  [tests/golden/vit_fc1_ws.yaml]"),
-              std::string::npos)
+    EXPECT_NE(
+        out.find("failures:\n  vit_fc1_ws: layers[0].compute_cycles: expected 83247, got 83375 "
+                 "(+128 (+0.1538%), tolerance exact)  [tests/golden/vit_fc1_ws.yaml]"),
+        std::string::npos)
         << out;
-    EXPECT_NE(out.find("1 passed"), std::string::npos) << out;  // only the changed metric fails
-    EXPECT_NE(out.find("1 failed"), std::string::npos) << out;
+    EXPECT_NE(out.find("3 metric(s): 2 passed, 1 failed"), std::string::npos)
+        << out;  // only the changed one
 
     std::ostringstream brief;
     print_results({r}, brief, false);
-    EXPECT_EQ(brief.str().find("sram_reads"), std::string::npos) << brief.str();  // passing rows hidden
+    EXPECT_EQ(brief.str().find("sram_reads"), std::string::npos)
+        << brief.str();  // passing rows hidden
 }
 
 TEST(GoldenCompare, UnknownPathMakesTheCaseMalformed) {
@@ -231,8 +238,9 @@ TEST(GoldenCompare, UnknownPathMakesTheCaseMalformed) {
     text.replace(text.find("layers[0].sram_reads"), 20, "layers[0].sram_raeds");
     const CaseResult r = compare_case(parse(text), report());
     EXPECT_EQ(r.status, CaseResult::Status::malformed);
-    EXPECT_NE(r.message.find("tests/golden/vit_fc1_ws.yaml: metrics.layers[0].sram_raeds: no such path"),
-              std::string::npos)
+    EXPECT_NE(
+        r.message.find("tests/golden/vit_fc1_ws.yaml: metrics.layers[0].sram_raeds: no such path"),
+        std::string::npos)
         << r.message;
     std::ostringstream os;
     EXPECT_EQ(print_results({r}, os), 2);
@@ -286,17 +294,21 @@ TEST(GoldenParse, MalformedFilesAreRejectedWithFileAndKey) {
          "metrics.total.cycles.expected: must be a finite number, got 'many'"},
         {src + head + "metrics:\n  total.cycles: {expected: 1, tol: 1}\n",
          "metrics.total.cycles.tol: unknown key; allowed keys: expected, rel_tol, abs_tol"},
-        {src + head + "metrics:\n  total.cycles: {rel_tol: 1}\n", "metrics.total.cycles.expected: missing"},
+        {src + head + "metrics:\n  total.cycles: {rel_tol: 1}\n",
+         "metrics.total.cycles.expected: missing"},
         {src + head + "metrics:\n  total.cycles: 5\n", "metrics.total.cycles: must be a map"},
-        {src + head + "metrics:\n  total..cycles: {expected: 1}\n", "bad metric path 'total..cycles'"},
+        {src + head + "metrics:\n  total..cycles: {expected: 1}\n",
+         "bad metric path 'total..cycles'"},
         {src + head + "metrics: {}\n", "metrics: must be a non-empty map"},
         {src + head, "metrics: missing"},
         {src + "workload: w.yaml\nmetrics:\n  total.cycles: {expected: 1}\n", "hw: missing"},
         {src + head + "set: units.sa0.rows=3\nmetrics:\n  total.cycles: {expected: 1}\n",
          "set: must be a list of KEY.PATH=VALUE strings"},
-        {src + head + "set: [rows]\nmetrics:\n  total.cycles: {expected: 1}\n", "set[0]: must be KEY.PATH=VALUE"},
+        {src + head + "set: [rows]\nmetrics:\n  total.cycles: {expected: 1}\n",
+         "set[0]: must be KEY.PATH=VALUE"},
         {src + head + "expect: 3\nmetrics:\n  total.cycles: {expected: 1}\n",
-         "expect: unknown key; allowed keys: source, description, hw, set, workload, metrics"},
+         "expect: unknown key; allowed keys: source, description, hw, set, workload, memtest, "
+         "metrics"},
         {"- a\n- b\n", "a golden case must be a YAML map"},
         {"source: [\n", "YAML syntax error"},
     };
@@ -305,6 +317,31 @@ TEST(GoldenParse, MalformedFilesAreRejectedWithFileAndKey) {
         EXPECT_NE(e.find(b.needle), std::string::npos) << "text:\n" << b.text << "\nerror: " << e;
         EXPECT_NE(e.find("tests/golden/vit_fc1_ws.yaml"), std::string::npos) << e;
     }
+}
+
+TEST(GoldenParse, MemtestCases) {
+    const std::string head = "source: 'dram reference: x'\nhw: configs/hw/hbm2_reference.yaml\n";
+    const GoldenCase c =
+        parse(head + "memtest: [--pattern, random, --requests, 1000]\n"
+                     "metrics:\n  bandwidth_gbps: {expected: 143.5, rel_tol: 0.1}\n");
+    EXPECT_TRUE(c.is_memtest());
+    EXPECT_EQ(c.memtest, (std::vector<std::string>{"--pattern", "random", "--requests", "1000"}));
+    const std::string m = "metrics:\n  bandwidth_gbps: {expected: 1}\n";
+    EXPECT_NE(error_of(head + "workload: w.yaml\nmemtest: [--pattern, random]\n" + m)
+                  .find("memtest: give either workload (qasim run) or memtest"),
+              std::string::npos);
+    EXPECT_NE(error_of(head + "memtest: [--pattern, random, --json]\n" + m)
+                  .find("memtest[2]: '--json' is not allowed here"),
+              std::string::npos);
+    EXPECT_NE(error_of(head + "memtest: [--hw=x.yaml]\n" + m).find("memtest[0]: '--hw=x.yaml'"),
+              std::string::npos);
+    EXPECT_NE(error_of(head + "memtest: --pattern random\n" + m)
+                  .find("memtest: must be a non-empty list"),
+              std::string::npos);
+    EXPECT_NE(
+        error_of(head + m).find("workload: missing; must be a trace path, zoo:MODEL..., or an "
+                                "inline trace map (or give memtest: [...])"),
+        std::string::npos);
 }
 
 TEST(GoldenUpdate, RewritesFlowAndBlockFormsKeepingComments) {
@@ -320,11 +357,15 @@ metrics:
     rel_tol: 0
   total.macs: {expected: 7}
 )";
-    const std::string out = rewrite_expected(
-        text, "f.yaml", {{"total.cycles", "83375"}, {"total.energy_pj", "1.234567891e+09"}, {"layers[0].cycles", "99"}});
+    const std::string out = rewrite_expected(text, "f.yaml",
+                                             {{"total.cycles", "83375"},
+                                              {"total.energy_pj", "1.234567891e+09"},
+                                              {"layers[0].cycles", "99"}});
     EXPECT_NE(out.find("# header comment\n"), std::string::npos);
-    EXPECT_NE(out.find("  total.cycles: {expected: 83375}        # cycles\n"), std::string::npos) << out;
-    EXPECT_NE(out.find("  \"total.energy_pj\": {expected: 1.234567891e+09, rel_tol: 1e-6}\n"), std::string::npos)
+    EXPECT_NE(out.find("  total.cycles: {expected: 83375}        # cycles\n"), std::string::npos)
+        << out;
+    EXPECT_NE(out.find("  \"total.energy_pj\": {expected: 1.234567891e+09, rel_tol: 1e-6}\n"),
+              std::string::npos)
         << out;
     EXPECT_NE(out.find("    expected: 99\n    rel_tol: 0\n"), std::string::npos) << out;
     EXPECT_NE(out.find("  total.macs: {expected: 7}\n"), std::string::npos) << out;
@@ -333,19 +374,22 @@ metrics:
 }
 
 TEST(GoldenUpdate, MissingMetricLineIsAnError) {
-    const std::string text = "source: 'regression: qasim 0.1.0'\nhw: h\nworkload: w\nmetrics: {total.cycles: {expected: 1}}\n";
+    const std::string text = "source: 'regression: qasim 0.1.0'\nhw: h\nworkload: w\nmetrics: "
+                             "{total.cycles: {expected: 1}}\n";
     try {
         rewrite_expected(text, "f.yaml", {{"total.cycles", "2"}});
         ADD_FAILURE() << "flow-style metrics accepted";
     } catch (const ConfigError& e) {
         EXPECT_NE(std::string(e.what()).find("block-style"), std::string::npos) << e.what();
     }
-    const std::string block = "source: 'regression: qasim 0.1.0'\nmetrics:\n  total.cycles: {expected: 1}\n";
+    const std::string block =
+        "source: 'regression: qasim 0.1.0'\nmetrics:\n  total.cycles: {expected: 1}\n";
     try {
         rewrite_expected(block, "f.yaml", {{"total.macs", "2"}});
         ADD_FAILURE() << "unknown metric accepted";
     } catch (const ConfigError& e) {
-        EXPECT_NE(std::string(e.what()).find("f.yaml: metrics.total.macs: cannot find"), std::string::npos)
+        EXPECT_NE(std::string(e.what()).find("f.yaml: metrics.total.macs: cannot find"),
+                  std::string::npos)
             << e.what();
     }
 }

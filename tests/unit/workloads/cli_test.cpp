@@ -3,6 +3,7 @@
 
 #include <cstdio>
 #include <fstream>
+#include <unistd.h>
 #include <iostream>
 #include <sstream>
 
@@ -34,14 +35,16 @@ CmdResult trace_cmd(std::vector<std::string> args) {
 }
 
 TEST(TraceCli, WritesTheZooTrace) {
-    CmdResult r = trace_cmd({"zoo:llama2-7b", "--phase", "decode", "--context", "1024", "--quant", "W4A16KV2"});
+    CmdResult r = trace_cmd(
+        {"zoo:llama2-7b", "--phase", "decode", "--context", "1024", "--quant", "W4A16KV2"});
     EXPECT_EQ(r.code, 0) << r.err;
     EXPECT_EQ(r.out, to_yaml(zoo_trace("zoo:llama2-7b:decode?context=1024&quant=W4A16KV2")));
     // Flags and spec keys combine; flags win over the spec's keys.
-    r = trace_cmd({"zoo:llama3-8b:decode?batch=4&context=64", "--kv-residual", "32", "--quant", "W4A16KV2",
-                   "--batch", "2", "--format", "csv"});
+    r = trace_cmd({"zoo:llama3-8b:decode?batch=4&context=64", "--kv-residual", "32", "--quant",
+                   "W4A16KV2", "--batch", "2", "--format", "csv"});
     EXPECT_EQ(r.code, 0) << r.err;
-    EXPECT_EQ(r.out, to_csv(zoo_trace("zoo:llama3-8b:decode?batch=2&context=64&quant=W4A16KV2&kv_residual=32")));
+    EXPECT_EQ(r.out, to_csv(zoo_trace(
+                         "zoo:llama3-8b:decode?batch=2&context=64&quant=W4A16KV2&kv_residual=32")));
     // Bare model names work too.
     r = trace_cmd({"vit-b16", "--quant", "W8A8", "--seq"});
     EXPECT_EQ(r.code, 2);
@@ -55,10 +58,12 @@ TEST(TraceCli, WritesTheZooTrace) {
 
 TEST(TraceCli, HfConfigAndOutFile) {
     const std::string cfg = std::string(QASIM_SOURCE_DIR) + "/workloads/zoo/falcon-7b.json";
-    CmdResult r = trace_cmd({"--hf-config", cfg, "--phase", "prefill", "--seq", "77", "--causal", "exact"});
+    CmdResult r =
+        trace_cmd({"--hf-config", cfg, "--phase", "prefill", "--seq", "77", "--causal", "exact"});
     EXPECT_EQ(r.code, 0) << r.err;
     EXPECT_EQ(r.out, to_yaml(zoo_trace("zoo:falcon-7b:prefill?seq=77&causal=exact")));
-    const std::string out = ::testing::TempDir() + "/wl_cli_test.csv";
+    const std::string out =
+        ::testing::TempDir() + "/wl_cli_test_" + std::to_string(::getpid()) + ".csv";
     r = trace_cmd({"zoo:opt-6.7b:decode", "--out", out});
     EXPECT_EQ(r.code, 0) << r.err;
     EXPECT_TRUE(r.out.empty());
@@ -86,7 +91,8 @@ TEST(TraceCli, BadInputExitsWith2) {
         std::string msg;
     };
     const std::vector<Case> cases = {
-        {{"zoo:llama9"}, "qasim trace: error: zoo:llama9: unknown zoo model 'llama9'; allowed: deit-tiny"},
+        {{"zoo:llama9"},
+         "qasim trace: error: zoo:llama9: unknown zoo model 'llama9'; allowed: deit-tiny"},
         {{"zoo:llama2-7b", "--seq", "0"}, "zoo:llama2-7b: --seq: must be an integer >= 1, got '0'"},
         {{"zoo:llama2-7b", "--phase", "decode", "--context", "5000"},
          "context: 5000 is beyond llama2-7b's maximum context 4096"},
@@ -96,7 +102,8 @@ TEST(TraceCli, BadInputExitsWith2) {
         {{"zoo:llama2-7b", "--bogus"}, "unrecognised option '--bogus'"},
         {{}, "give a zoo model (e.g. zoo:llama2-7b) or --hf-config FILE"},
         {{"zoo:llama2-7b", "--hf-config", "x.json"}, "not both"},
-        {{"--hf-config", "/nonexistent/config.json"}, "HF config '/nonexistent/config.json': cannot be read"},
+        {{"--hf-config", "/nonexistent/config.json"},
+         "HF config '/nonexistent/config.json': cannot be read"},
     };
     for (const auto& c : cases) {
         const CmdResult r = trace_cmd(c.args);
@@ -105,7 +112,8 @@ TEST(TraceCli, BadInputExitsWith2) {
         EXPECT_HAS(r.err, c.msg);
     }
     // A config.json with a missing key.
-    const std::string p = ::testing::TempDir() + "/wl_cli_bad.json";
+    const std::string p =
+        ::testing::TempDir() + "/wl_cli_bad_" + std::to_string(::getpid()) + ".json";
     std::ofstream(p) << "{\"model_type\": \"llama\", \"hidden_size\": 64}";
     const CmdResult r = trace_cmd({"--hf-config", p});
     EXPECT_EQ(r.code, 2);

@@ -1,4 +1,5 @@
-// The generator against the closed forms and worked examples of reference/workloads.md (§1b, §2, §5).
+// The generator against the closed forms and worked examples of reference/workloads.md
+// (§1b, §2, §5).
 #include <gtest/gtest.h>
 
 #include <cmath>
@@ -29,12 +30,15 @@ TEST(ClosedForms, Llama2_7bDecodeW4A16KV2) {
     EXPECT_EQ(kv_read_payload(t) + kv_read_meta(t), 100663296ull);  // KIVI G=32 FP16 scale+min
     EXPECT_EQ(matmul_flops(t), 13751025664ull);
     // Split of the FLOPs: block GEMMs + attention + lm_head.
-    EXPECT_EQ(2 * sum_if(t, [](const Op& op) { return is_weight_mm(op) && is_block(op); },
-                         [](const Op& op) { return op.macs(); }),
+    EXPECT_EQ(2 * sum_if(
+                      t, [](const Op& op) { return is_weight_mm(op) && is_block(op); },
+                      [](const Op& op) { return op.macs(); }),
               12952010752ull);
-    EXPECT_EQ(2 * sum_if(t, [](const Op& op) { return op.b_src == BSrc::kv && models::is_matmul(op.kind); },
-                         [](const Op& op) { return op.macs(); }),
-              536870912ull);
+    EXPECT_EQ(
+        2 * sum_if(
+                t, [](const Op& op) { return op.b_src == BSrc::kv && models::is_matmul(op.kind); },
+                [](const Op& op) { return op.macs(); }),
+        536870912ull);
     // Non-GEMM work per layer (§2c).
     EXPECT_EQ(find_op(t, "L.softmax")->elems, 32768u);
     EXPECT_EQ(find_op(t, "L.act")->elems, 11008u);
@@ -47,8 +51,9 @@ TEST(ClosedForms, Llama2_7bDecodeW4A16KV2) {
     // Whole-model parameters 6,738,415,616 = blocks + 2·embedding-size matrices + norms.
     const uint64_t params = 6476005376ull + 2ull * 32000 * 4096 + 32ull * 2 * 4096 + 4096;
     EXPECT_EQ(params, 6738415616ull);
-    EXPECT_EQ(sum_if(t, [](const Op& op) { return is_weight_mm(op) && is_block(op); },
-                     [](const Op& op) { return op.k * op.n; }),
+    EXPECT_EQ(sum_if(
+                  t, [](const Op& op) { return is_weight_mm(op) && is_block(op); },
+                  [](const Op& op) { return op.k * op.n; }),
               6476005376ull);
 }
 
@@ -107,8 +112,11 @@ TEST(ClosedForms, VitB16W8A8) {
     EXPECT_EQ(find_op(t, "head")->macs(), 768000ull);
     // INT8 matrices: 86,292,480 B; per-output-channel FP32 scales 84,712 × 4 B.
     const auto all_w = [](const Op& op) { return is_weight_mm(op); };
-    EXPECT_EQ(sum_if(t, all_w, [](const Op& op) { return op.b.payload_bytes(op.k, op.n) * op.batch; }), 86292480ull);
-    EXPECT_EQ(sum_if(t, all_w, [](const Op& op) { return op.b.meta_bytes(op.k, op.n) * op.batch; }), 338848ull);
+    EXPECT_EQ(
+        sum_if(t, all_w, [](const Op& op) { return op.b.payload_bytes(op.k, op.n) * op.batch; }),
+        86292480ull);
+    EXPECT_EQ(sum_if(t, all_w, [](const Op& op) { return op.b.meta_bytes(op.k, op.n) * op.batch; }),
+              338848ull);
     // Every matmul operand is quantized, P uses log2 codes, qk/pv read activations (no KV cache).
     for (const auto& op : t.ops) {
         if (!models::is_matmul(op.kind)) continue;
@@ -125,15 +133,17 @@ TEST(ClosedForms, VitB16W8A8) {
 /// ViT closed form of §2a: B·N·(4d² + 2dF) + 2·B·H·N²·dh per block, + patch + head.
 uint64_t vit_macs(const ModelConfig& m, uint64_t B, uint64_t image) {
     const uint64_t P = (image / m.patch) * (image / m.patch), N = P + 1;
-    const uint64_t block = B * N * (4 * m.d * m.d + 2 * m.d * m.ffn) + 2 * B * m.heads * N * N * m.head_dim;
+    const uint64_t block =
+        B * N * (4 * m.d * m.d + 2 * m.d * m.ffn) + 2 * B * m.heads * N * N * m.head_dim;
     return m.layers * block + B * P * 3 * m.patch * m.patch * m.d + B * m.d * m.classes;
 }
 
 TEST(ClosedForms, VitFamilyMacs) {
-    // §1a computed MACs @224: DeiT-Ti 1.254 G, DeiT-S 4.599 G, ViT-B 17.564 G, ViT-L 61.555 G, ViT-H 167.295 G.
-    const std::map<std::string, double> gmacs = {{"deit-tiny", 1.254}, {"deit-small", 4.599},
+    // §1a computed MACs @224: DeiT-Ti 1.254 G, DeiT-S 4.599 G, ViT-B 17.564 G, ViT-L 61.555 G,
+    // ViT-H 167.295 G.
+    const std::map<std::string, double> gmacs = {{"deit-tiny", 1.254},  {"deit-small", 4.599},
                                                  {"deit-base", 17.564}, {"vit-b16", 17.564},
-                                                 {"vit-l16", 61.555},  {"vit-h14", 167.295}};
+                                                 {"vit-l16", 61.555},   {"vit-h14", 167.295}};
     for (const auto& [name, g] : gmacs) {
         const ModelConfig m = zoo_model(name);
         const Trace t = zoo_trace("zoo:" + name);
@@ -145,9 +155,11 @@ TEST(ClosedForms, VitFamilyMacs) {
         }
     }
     // Other image sizes: ViT-B/16 at 384 px (577 tokens), ViT-H/14 at 448 (1025 tokens).
-    EXPECT_EQ(zoo_trace("zoo:vit-b16?image=384").total_macs(), vit_macs(zoo_model("vit-b16"), 1, 384));
+    EXPECT_EQ(zoo_trace("zoo:vit-b16?image=384").total_macs(),
+              vit_macs(zoo_model("vit-b16"), 1, 384));
     EXPECT_EQ(zoo_trace("zoo:vit-b16?image=384").seq, 577u);
-    EXPECT_EQ(zoo_trace("zoo:vit-h14?image=448&batch=2").total_macs(), vit_macs(zoo_model("vit-h14"), 2, 448));
+    EXPECT_EQ(zoo_trace("zoo:vit-h14?image=448&batch=2").total_macs(),
+              vit_macs(zoo_model("vit-h14"), 2, 448));
     EXPECT_EQ(zoo_trace("zoo:vit-h14").seq, 257u);
 }
 
@@ -155,25 +167,29 @@ TEST(ClosedForms, VitFamilyMacs) {
 
 /// Per-layer linear weights of §2b (gated: 3·d·F; OPT/Falcon: 2·d·F).
 uint64_t layer_weights(const ModelConfig& m) {
-    const uint64_t attn = m.d * m.heads * m.head_dim + 2 * m.d * m.kv_heads * m.head_dim + m.heads * m.head_dim * m.d;
+    const uint64_t attn =
+        m.d * m.heads * m.head_dim + 2 * m.d * m.kv_heads * m.head_dim + m.heads * m.head_dim * m.d;
     return attn + (m.gated_mlp ? 3 : 2) * m.d * m.ffn;
 }
 
 /// Decode FLOPs/step: 2·B·nl·W_layer + 4·B·nl·H·L·dh + 2·B·d·V (§2b).
 uint64_t decode_flops(const ModelConfig& m, uint64_t B, uint64_t L) {
     const uint64_t Le = m.sliding_window ? std::min(L, m.sliding_window) : L;
-    return 2 * B * m.layers * layer_weights(m) + 4 * B * m.layers * m.heads * Le * m.head_dim + 2 * B * m.d * m.vocab;
+    return 2 * B * m.layers * layer_weights(m) + 4 * B * m.layers * m.heads * Le * m.head_dim +
+           2 * B * m.d * m.vocab;
 }
 
-const std::vector<std::string> kLlms = {"llama2-7b", "llama2-13b", "llama2-70b", "llama3-8b",  "llama3-70b",
-                                        "mistral-7b", "opt-6.7b",  "opt-13b",    "falcon-7b", "bitnet-2b4t"};
+const std::vector<std::string> kLlms = {"llama2-7b",  "llama2-13b", "llama2-70b", "llama3-8b",
+                                        "llama3-70b", "mistral-7b", "opt-6.7b",   "opt-13b",
+                                        "falcon-7b",  "bitnet-2b4t"};
 
 TEST(ClosedForms, DecodeFlopsPerTokenTable) {
-    // §1b: decode FLOPs/token at L=1024, B=1 (blocks + attention + lm_head), in GFLOP to 3 decimals.
-    const std::map<std::string, double> table = {
-        {"llama2-7b", 13.751}, {"llama2-13b", 26.542}, {"llama2-70b", 140.111}, {"llama3-8b", 15.546},
-        {"llama3-70b", 141.688}, {"mistral-7b", 14.758}, {"opt-6.7b", 13.834},  {"opt-13b", 26.519},
-        {"falcon-7b", 14.438},   {"bitnet-2b4t", 5.139}};
+    // §1b: decode FLOPs/token at L=1024, B=1 (blocks + attention + lm_head), GFLOP, 3 decimals.
+    const std::map<std::string, double> table = {{"llama2-7b", 13.751},   {"llama2-13b", 26.542},
+                                                 {"llama2-70b", 140.111}, {"llama3-8b", 15.546},
+                                                 {"llama3-70b", 141.688}, {"mistral-7b", 14.758},
+                                                 {"opt-6.7b", 13.834},    {"opt-13b", 26.519},
+                                                 {"falcon-7b", 14.438},   {"bitnet-2b4t", 5.139}};
     for (const auto& name : kLlms) {
         const Trace t = zoo_trace("zoo:" + name + ":decode?context=1024");
         const ModelConfig m = zoo_model(name);
@@ -185,10 +201,11 @@ TEST(ClosedForms, DecodeFlopsPerTokenTable) {
 
 TEST(ClosedForms, KvBytesPerTokenTable) {
     // §1b: KV-cache bytes/token at FP16 (2·nl·Hkv·dh·2 B).
-    const std::map<std::string, uint64_t> table = {
-        {"llama2-7b", 524288}, {"llama2-13b", 819200}, {"llama2-70b", 327680}, {"llama3-8b", 131072},
-        {"llama3-70b", 327680}, {"mistral-7b", 131072}, {"opt-6.7b", 524288}, {"opt-13b", 819200},
-        {"falcon-7b", 8192},   {"bitnet-2b4t", 76800}};
+    const std::map<std::string, uint64_t> table = {{"llama2-7b", 524288},  {"llama2-13b", 819200},
+                                                   {"llama2-70b", 327680}, {"llama3-8b", 131072},
+                                                   {"llama3-70b", 327680}, {"mistral-7b", 131072},
+                                                   {"opt-6.7b", 524288},   {"opt-13b", 819200},
+                                                   {"falcon-7b", 8192},    {"bitnet-2b4t", 76800}};
     for (const auto& name : kLlms) {
         const Trace t = zoo_trace("zoo:" + name + ":decode?context=1024&quant=W16A16KV16");
         const Op* w = find_op(t, "L.kv_write");
@@ -207,8 +224,10 @@ TEST(ClosedForms, DecodeOtherCombinations) {
         uint64_t w_bits, kv_bits;  // kv_bits 16 = FP16 cache
         bool w_group128;
     };
-    const std::vector<Case> cases = {{1, 1024, "W4A16KV2", 4, 2, true}, {4, 2048, "W8A8KV8", 8, 8, false},
-                                     {8, 512, "W2A8KV4", 2, 4, true},   {2, 100, "W3A16KV16", 3, 16, true},
+    const std::vector<Case> cases = {{1, 1024, "W4A16KV2", 4, 2, true},
+                                     {4, 2048, "W8A8KV8", 8, 8, false},
+                                     {8, 512, "W2A8KV4", 2, 4, true},
+                                     {2, 100, "W3A16KV16", 3, 16, true},
                                      {16, 2000, "W4A16KV4", 4, 4, true}};
     for (const auto& name : kLlms) {
         const ModelConfig m = zoo_model(name);
@@ -216,7 +235,8 @@ TEST(ClosedForms, DecodeOtherCombinations) {
             if (c.L > m.max_context) continue;
             const Trace t = zoo_trace("zoo:" + name + ":decode?batch=" + std::to_string(c.B) +
                                       "&context=" + std::to_string(c.L) + "&quant=" + c.quant);
-            const std::string tag = name + " " + c.quant + " B=" + std::to_string(c.B) + " L=" + std::to_string(c.L);
+            const std::string tag =
+                name + " " + c.quant + " B=" + std::to_string(c.B) + " L=" + std::to_string(c.L);
             EXPECT_EQ(matmul_flops(t), decode_flops(m, c.B, c.L)) << tag;
             // Weights: shared by the batch.
             const uint64_t wpl = layer_weights(m);
@@ -256,8 +276,10 @@ TEST(ClosedForms, DecodeOtherCombinations) {
 
 /// Prefill FLOPs: 2·B·S·nl·W_layer + attention + 2·B·T_out·d·V.
 uint64_t prefill_flops(const ModelConfig& m, uint64_t B, uint64_t S, bool exact, bool all_logits) {
-    const uint64_t attn = exact ? 2 * B * m.heads * m.head_dim * S * (S + 1) : 4 * B * m.heads * S * S * m.head_dim;
-    return 2 * B * S * m.layers * layer_weights(m) + m.layers * attn + 2 * B * (all_logits ? S : 1) * m.d * m.vocab;
+    const uint64_t attn =
+        exact ? 2 * B * m.heads * m.head_dim * S * (S + 1) : 4 * B * m.heads * S * S * m.head_dim;
+    return 2 * B * S * m.layers * layer_weights(m) + m.layers * attn +
+           2 * B * (all_logits ? S : 1) * m.d * m.vocab;
 }
 
 TEST(ClosedForms, PrefillDenseAndExactCausal) {
@@ -265,16 +287,21 @@ TEST(ClosedForms, PrefillDenseAndExactCausal) {
         const ModelConfig m = zoo_model(name);
         for (uint64_t S : {1u, 7u, 512u, 1000u, 2048u}) {
             for (uint64_t B : {1u, 3u}) {
-                const std::string base = "zoo:" + name + ":prefill?seq=" + std::to_string(S) + "&batch=" + std::to_string(B);
-                const std::string tag = name + " S=" + std::to_string(S) + " B=" + std::to_string(B);
+                const std::string base = "zoo:" + name + ":prefill?seq=" + std::to_string(S) +
+                                         "&batch=" + std::to_string(B);
+                const std::string tag =
+                    name + " S=" + std::to_string(S) + " B=" + std::to_string(B);
                 const Trace dense = zoo_trace(base);
                 EXPECT_EQ(matmul_flops(dense), prefill_flops(m, B, S, false, false)) << tag;
                 EXPECT_EQ(elems_of(dense, OpKind::softmax) / m.layers, B * m.heads * S * S) << tag;
                 const Trace exact = zoo_trace(base + "&causal=exact&logits=all");
                 EXPECT_EQ(matmul_flops(exact), prefill_flops(m, B, S, true, true)) << tag;
-                EXPECT_EQ(elems_of(exact, OpKind::softmax) / m.layers, B * m.heads * S * (S + 1) / 2) << tag;
+                EXPECT_EQ(elems_of(exact, OpKind::softmax) / m.layers,
+                          B * m.heads * S * (S + 1) / 2)
+                    << tag;
                 // KV write per layer: B·S·2·Hkv·dh elements.
-                EXPECT_EQ(find_op(dense, "L.kv_write")->elems, B * S * 2 * m.kv_heads * m.head_dim) << tag;
+                EXPECT_EQ(find_op(dense, "L.kv_write")->elems, B * S * 2 * m.kv_heads * m.head_dim)
+                    << tag;
             }
         }
     }
@@ -286,7 +313,7 @@ TEST(ClosedForms, PrefillDenseAndExactCausal) {
 }
 
 TEST(ClosedForms, PrefillKiviWrites) {
-    // KIVI prefill: keys quantized in chunks of R, values all but the last R; prefill attention FP16.
+    // KIVI prefill: keys quantized in chunks of R, values all but the last R; attention in FP16.
     const Trace t = zoo_trace("zoo:llama2-7b?seq=1000&quant=W4A16KV2&kv_residual=128");
     const uint64_t per_tok = 32 * 128;  // Hkv·dh
     EXPECT_EQ(find_op(t, "L.kv_write")->elems, per_tok * ((1000 - 1000 % 128) + (1000 - 128)));
@@ -350,7 +377,7 @@ TEST(ClosedForms, MistralSlidingWindow) {
 }
 
 TEST(ClosedForms, BlockStructureVariants) {
-    // BitNet 2B4T: ReLU² GLU, attn_sub_norm over d, ffn_sub_norm over F, ternary weights, int8 acts.
+    // BitNet 2B4T: ReLU² GLU, attn_sub_norm over d, ffn_sub_norm over F, ternary W, int8 acts.
     const Trace b = zoo_trace("zoo:bitnet-2b4t:decode?context=512");
     EXPECT_EQ(find_op(b, "L.act")->kind, OpKind::relu2_mul);
     EXPECT_EQ(find_op(b, "L.attn_sub_norm")->elems, 2560u);
@@ -380,7 +407,8 @@ TEST(ClosedForms, BlockStructureVariants) {
     for (const auto& name : kLlms) {
         const ModelConfig m = zoo_model(name);
         const Trace t = zoo_trace("zoo:" + name + ":decode");
-        for (const auto& op : t.ops) EXPECT_EQ(op.repeat, is_block(op) ? m.layers : 1u) << name << " " << op.name;
+        for (const auto& op : t.ops)
+            EXPECT_EQ(op.repeat, is_block(op) ? m.layers : 1u) << name << " " << op.name;
     }
 }
 

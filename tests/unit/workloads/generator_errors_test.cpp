@@ -13,42 +13,57 @@ std::string zoo_error(const std::string& spec) {
 }
 
 TEST(GeneratorErrors, BadSpecs) {
-    EXPECT_HAS(zoo_error("zoo:llama9"), "zoo:llama9: unknown zoo model 'llama9'; allowed: deit-tiny, deit-small");
+    EXPECT_HAS(zoo_error("zoo:llama9"),
+               "zoo:llama9: unknown zoo model 'llama9'; allowed: deit-tiny, deit-small");
     EXPECT_HAS(zoo_error("zoo:llama9"), "bitnet-2b4t");
-    EXPECT_HAS(zoo_error("zoo:llama2-7b?seq=0"), "zoo:llama2-7b?seq=0: seq: must be an integer >= 1, got '0'");
-    EXPECT_HAS(zoo_error("zoo:llama2-7b:decode?context=0"), "context: must be an integer >= 1, got '0'");
+    EXPECT_HAS(zoo_error("zoo:llama2-7b?seq=0"),
+               "zoo:llama2-7b?seq=0: seq: must be an integer >= 1, got '0'");
+    EXPECT_HAS(zoo_error("zoo:llama2-7b:decode?context=0"),
+               "context: must be an integer >= 1, got '0'");
     EXPECT_HAS(zoo_error("zoo:llama2-7b?batch=0"), "batch: must be an integer >= 1, got '0'");
     EXPECT_HAS(zoo_error("zoo:llama2-7b?batch=two"), "batch: must be an integer >= 1, got 'two'");
-    EXPECT_HAS(zoo_error("zoo:llama2-7b:decode?context=4097"),
-               "zoo:llama2-7b:decode?context=4097: context: 4097 is beyond llama2-7b's maximum context "
-               "4096 (max_position_embeddings)");
-    EXPECT_HAS(zoo_error("zoo:opt-6.7b?seq=4096"), "seq: 4096 is beyond opt-6.7b's maximum context 2048");
-    EXPECT_HAS(zoo_error("zoo:falcon-7b:decode?seq=2048"), "seq: context seq + 1 = 2049 is beyond falcon-7b's maximum");
+    EXPECT_HAS(
+        zoo_error("zoo:llama2-7b:decode?context=4097"),
+        "zoo:llama2-7b:decode?context=4097: context: 4097 is beyond llama2-7b's maximum context "
+        "4096 (max_position_embeddings)");
+    EXPECT_HAS(zoo_error("zoo:opt-6.7b?seq=4096"),
+               "seq: 4096 is beyond opt-6.7b's maximum context 2048");
+    EXPECT_HAS(zoo_error("zoo:falcon-7b:decode?seq=2048"),
+               "seq: context seq + 1 = 2049 is beyond falcon-7b's maximum");
     EXPECT_HAS(zoo_error("zoo:llama2-7b:decode?quant=W4A16KV0"),
-               "zoo:llama2-7b:decode?quant=W4A16KV0: quant: 'W4A16KV0': KV bits must be 1..8 or 16, got 0");
+               "zoo:llama2-7b:decode?quant=W4A16KV0: quant: 'W4A16KV0': KV bits must be 1..8 or "
+               "16, got 0");
     EXPECT_HAS(zoo_error("zoo:llama2-7b?quant=W4A16K2"), "quant: 'W4A16K2': malformed shorthand");
     EXPECT_HAS(zoo_error("zoo:llama2-7b?quant=kv=int2/g32/fp16s"), "format 'int2/g32/fp16s'");
     EXPECT_HAS(zoo_error("zoo:llama2-7b?quant="), "quant: must not be empty");
-    EXPECT_HAS(zoo_error("zoo:llama2-7b:generate"), "phase: must be one of prefill, decode, got 'generate'");
+    EXPECT_HAS(zoo_error("zoo:llama2-7b:generate"),
+               "phase: must be one of prefill, decode, got 'generate'");
     EXPECT_HAS(zoo_error("zoo:llama2-7b:decode?phase=decode"), "phase: given twice");
     EXPECT_HAS(zoo_error("zoo:llama2-7b?contxt=5"),
-               "contxt: unknown option; allowed: phase, batch, seq, context, quant, kv_residual, causal, logits, image");
+               "contxt: unknown option; allowed: phase, batch, seq, context, quant, kv_residual, "
+               "causal, logits, image");
     EXPECT_HAS(zoo_error("zoo:llama2-7b?seq"), "seq: expected key=value");
     EXPECT_HAS(zoo_error("zoo:"), "no model");
     EXPECT_HAS(zoo_error("zoo:llama2-7b:decode:x"), "too many ':' fields");
-    EXPECT_HAS(zoo_error("zoo:llama2-7b?causal=triangle"), "causal: must be one of dense, exact, got 'triangle'");
-    EXPECT_HAS(zoo_error("zoo:llama2-7b?logits=first"), "logits: must be one of last, all, got 'first'");
-    EXPECT_HAS(zoo_error("zoo:llama2-7b:decode?seq=10&context=12"), "context must be seq + 1 = 11, got 12");
+    EXPECT_HAS(zoo_error("zoo:llama2-7b?causal=triangle"),
+               "causal: must be one of dense, exact, got 'triangle'");
+    EXPECT_HAS(zoo_error("zoo:llama2-7b?logits=first"),
+               "logits: must be one of last, all, got 'first'");
+    EXPECT_HAS(zoo_error("zoo:llama2-7b:decode?seq=10&context=12"),
+               "context must be seq + 1 = 11, got 12");
     EXPECT_HAS(zoo_error("zoo:llama2-7b?seq=10&context=12"), "context must equal seq (10), got 12");
     // KIVI residual needs a quantized cache and whole groups.
     EXPECT_HAS(zoo_error("zoo:llama2-7b:decode?kv_residual=128"),
                "kv_residual: needs a quantized KV cache (e.g. quant W4A16KV2), but kv is fp16");
     EXPECT_HAS(zoo_error("zoo:llama2-7b:decode?quant=W4A16KV2&kv_residual=100"),
-               "kv_residual: must be a multiple of the KV group size 32 (KIVI quantizes keys in whole groups), got 100");
+               "kv_residual: must be a multiple of the KV group size 32 (KIVI quantizes keys in "
+               "whole groups), got 100");
     // ViT-specific.
     EXPECT_HAS(zoo_error("zoo:vit-b16:decode"), "phase: ViT models are encoders: only prefill");
-    EXPECT_HAS(zoo_error("zoo:vit-b16?seq=100"), "seq: a ViT's token count is fixed by image and patch");
-    EXPECT_HAS(zoo_error("zoo:vit-b16?image=230"), "image: must be a multiple of the patch size 16, got 230");
+    EXPECT_HAS(zoo_error("zoo:vit-b16?seq=100"),
+               "seq: a ViT's token count is fixed by image and patch");
+    EXPECT_HAS(zoo_error("zoo:vit-b16?image=230"),
+               "image: must be a multiple of the patch size 16, got 230");
     EXPECT_HAS(zoo_error("zoo:vit-b16?kv_residual=32"), "kv_residual: ViT models have no KV cache");
     EXPECT_HAS(zoo_error("zoo:vit-b16?causal=exact"), "causal: applies to LLM prefill only");
     EXPECT_HAS(zoo_error("zoo:llama2-7b?image=224"), "image: applies to ViT models only");

@@ -2,7 +2,9 @@
 #include <gtest/gtest.h>
 
 #include <cstdio>
+#include <filesystem>
 #include <fstream>
+#include <unistd.h>
 #include <sstream>
 
 #include "wl_test_util.h"
@@ -58,8 +60,8 @@ TEST(HfConfig, ImportGivesByteIdenticalTraces) {
         if (from_file.is_vit()) {
             specs = {"", "?quant=W8A8&batch=4", "?quant=W4A4&image=448"};
         } else {
-            specs = {"", ":decode?quant=W4A16KV2&context=1024&kv_residual=128", ":prefill?seq=128&causal=exact&batch=2",
-                     ":decode?quant=W3&batch=8"};
+            specs = {"", ":decode?quant=W4A16KV2&context=1024&kv_residual=128",
+                     ":prefill?seq=128&causal=exact&batch=2", ":decode?quant=W3&batch=8"};
         }
         for (const auto& s : specs) {
             const ZooSpec z = parse_zoo_spec("zoo:" + name + s);
@@ -105,10 +107,12 @@ TEST(HfConfig, HyperParameters) {
 TEST(HfConfig, FalconKvHeadVariants) {
     const std::string base = zoo_config_text("falcon-7b");
     // multi_query false, old architecture: MHA.
-    ModelConfig m = parse_hf_config(edit_key(base, "multi_query", "  \"multi_query\": false,"), "f.json", "f");
+    ModelConfig m =
+        parse_hf_config(edit_key(base, "multi_query", "  \"multi_query\": false,"), "f.json", "f");
     EXPECT_EQ(m.kv_heads, 71u);
     // new_decoder_architecture: num_kv_heads is used, two LayerNorms in parallel.
-    std::string j = edit_key(base, "new_decoder_architecture", "  \"new_decoder_architecture\": true,");
+    std::string j =
+        edit_key(base, "new_decoder_architecture", "  \"new_decoder_architecture\": true,");
     j = edit_key(j, "num_attention_heads", "  \"num_attention_heads\": 64,");
     j = edit_key(j, "num_kv_heads", "  \"num_kv_heads\": 8,");
     j = edit_key(j, "hidden_size", "  \"hidden_size\": 8192,");
@@ -130,12 +134,14 @@ TEST(HfConfig, FalconKvHeadVariants) {
 
 TEST(HfConfig, ConfigJsonNaming) {
     const std::string dir = ::testing::TempDir();
-    const std::string p = dir + "/config.json";
+    const std::string sub = dir + "/wl_hf_" + std::to_string(::getpid());
+    std::filesystem::create_directories(sub);
+    const std::string p = sub + "/config.json";
     std::ofstream(p) << zoo_config_text("llama2-7b");
     EXPECT_EQ(load_hf_config(p).name, "llama-2-7b-hf");  // from _name_or_path
     std::ofstream(p) << edit_key(zoo_config_text("llama2-7b"), "_name_or_path", "");
     EXPECT_EQ(load_hf_config(p).name, "hf-model");
-    std::remove(p.c_str());
+    std::filesystem::remove_all(sub);
     // ViT configs with id2label instead of num_labels.
     const std::string v = edit_key(zoo_config_text("vit-b16"), "num_labels",
                                    "  \"id2label\": {\"0\": \"a\", \"1\": \"b\", \"2\": \"c\"},");
@@ -143,17 +149,22 @@ TEST(HfConfig, ConfigJsonNaming) {
 }
 
 TEST(HfConfig, Errors) {
-    auto err = [](const std::string& text) { return error_of([&] { parse_hf_config(text, "c.json", "c"); }); };
+    auto err = [](const std::string& text) {
+        return error_of([&] { parse_hf_config(text, "c.json", "c"); });
+    };
     const std::string llama = zoo_config_text("llama2-7b");
     EXPECT_HAS(err(edit_key(llama, "hidden_size", "")),
                "c.json: hidden_size: missing (required in llama-style configs: hidden_size)");
     // All missing keys at once.
-    const std::string e2 = err(edit_key(edit_key(llama, "vocab_size", ""), "num_hidden_layers", ""));
+    const std::string e2 =
+        err(edit_key(edit_key(llama, "vocab_size", ""), "num_hidden_layers", ""));
     EXPECT_HAS(e2, "num_hidden_layers: missing");
     EXPECT_HAS(e2, "vocab_size: missing");
-    EXPECT_HAS(err(edit_key(zoo_config_text("opt-13b"), "ffn_dim", "")), "ffn_dim: missing (required in opt-style");
+    EXPECT_HAS(err(edit_key(zoo_config_text("opt-13b"), "ffn_dim", "")),
+               "ffn_dim: missing (required in opt-style");
     EXPECT_HAS(err(edit_key(zoo_config_text("falcon-7b"), "num_attention_heads", "")),
-               "num_attention_heads: missing (required in falcon-style configs: num_attention_heads or n_head)");
+               "num_attention_heads: missing (required in falcon-style configs: "
+               "num_attention_heads or n_head)");
     EXPECT_HAS(err(edit_key(zoo_config_text("vit-b16"), "patch_size", "")), "patch_size: missing");
     EXPECT_HAS(err(edit_key(zoo_config_text("vit-b16"), "num_labels", "")),
                "num_labels: missing (required in vit configs: num_labels or id2label)");
@@ -164,8 +175,10 @@ TEST(HfConfig, Errors) {
                "hidden_size: must be an integer >= 1, got 'big'");
     EXPECT_HAS(err(edit_key(llama, "num_key_value_heads", "  \"num_key_value_heads\": 5,")),
                "num_key_value_heads: must divide num_attention_heads (32), got 5");
-    EXPECT_HAS(err(edit_key(llama, "hidden_act", "  \"hidden_act\": \"gelu\",")), "hidden_act: unsupported 'gelu'");
-    EXPECT_HAS(err(edit_key(zoo_config_text("opt-6.7b"), "word_embed_proj_dim", "  \"word_embed_proj_dim\": 512,")),
+    EXPECT_HAS(err(edit_key(llama, "hidden_act", "  \"hidden_act\": \"gelu\",")),
+               "hidden_act: unsupported 'gelu'");
+    EXPECT_HAS(err(edit_key(zoo_config_text("opt-6.7b"), "word_embed_proj_dim",
+                            "  \"word_embed_proj_dim\": 512,")),
                "word_embed_proj_dim: must equal hidden_size (4096)");
     EXPECT_HAS(err("{\"model_type\": \"llama\", "), "c.json:");
     EXPECT_HAS(err("[1, 2]"), "c.json: a HF config.json must be a JSON object");

@@ -3,6 +3,7 @@
 
 #include <cstdio>
 #include <fstream>
+#include <unistd.h>
 
 #include "wl_test_util.h"
 
@@ -75,7 +76,8 @@ ops:
   - {name: e, op: kv_write, elems: 128}
   - {name: f, op: gemm, m: 1, k: 8, n: 8, a_fmt: fp16, b_fmt: nvfp4, out_fmt: bf16}
   - {name: g, op: embedding, elems: 64}
-)", "x.yaml");
+)",
+                                     "x.yaml");
     EXPECT_EQ(t.phase, "prefill");
     EXPECT_EQ(t.batch, 1u);
     EXPECT_EQ(t.seq, 0u);
@@ -97,7 +99,8 @@ ops:
     EXPECT_EQ(o[5].out.spec, "bf16");
     EXPECT_EQ(o[6].a.spec, "int8/channel");  // embedding table = weights
     // Missing roles are fp16; scores default to the activations format.
-    const Trace u = parse_trace_yaml(yaml_with_row("{name: p, op: attention_pv, m: 1, k: 4, n: 4}"), "u.yaml");
+    const Trace u =
+        parse_trace_yaml(yaml_with_row("{name: p, op: attention_pv, m: 1, k: 4, n: 4}"), "u.yaml");
     EXPECT_EQ(u.ops[0].a.spec, "fp16");
     EXPECT_EQ(u.ops[0].b.spec, "fp16");
     const Trace v = parse_trace_yaml("schema: qasim.trace/1\nquant: {activations: int8}\nops:\n"
@@ -108,7 +111,8 @@ ops:
 
 TEST(TraceYaml, RoundTripOfGeneratedTraces) {
     for (const std::string spec :
-         {"zoo:llama2-7b:decode?quant=W4A16KV2&kv_residual=128", "zoo:vit-b16?quant=W8A8", "zoo:falcon-7b",
+         {"zoo:llama2-7b:decode?quant=W4A16KV2&kv_residual=128", "zoo:vit-b16?quant=W8A8",
+          "zoo:falcon-7b",
           "zoo:mistral-7b?seq=300&causal=exact&quant=weights=nvfp4,activations=fp8_e4m3",
           "zoo:bitnet-2b4t:decode?batch=3", "zoo:opt-13b?logits=all&seq=64&quant=W4A4"}) {
         const Trace t = zoo_trace(spec);
@@ -151,17 +155,21 @@ TEST(TraceYaml, Errors) {
     EXPECT_HAS(e, "lut_build");
     // Unknown row key.
     e = yaml_error(yaml_with_row("{name: x, op: gemm, m: 1, k: 1, n: 1, tile: 4}"));
-    EXPECT_HAS(e, "ops[0] (x), line 3: tile: unknown key; allowed: name, op, m, k, n, batch, repeat");
+    EXPECT_HAS(e,
+               "ops[0] (x), line 3: tile: unknown key; allowed: name, op, m, k, n, batch, repeat");
     // Unknown top-level key.
     e = yaml_error("schema: qasim.trace/1\ncontxt: 3\nops:\n  - {name: x, op: add, elems: 1}\n");
-    EXPECT_HAS(e, "t.yaml: contxt: unknown key; allowed: schema, model, phase, batch, seq, context");
+    EXPECT_HAS(e,
+               "t.yaml: contxt: unknown key; allowed: schema, model, phase, batch, seq, context");
     // Bad format strings quote the format grammar.
     e = yaml_error(yaml_with_row("{name: x, op: gemm, m: 1, k: 1, n: 1, b_fmt: int4/q128}"));
     EXPECT_HAS(e, "ops[0] (x), line 3: b_fmt: format 'int4/q128': unknown granularity 'q128'");
     EXPECT_HAS(e, "BASE[/GRANULARITY[/SCALE]]");
-    e = yaml_error("schema: qasim.trace/1\nquant: {weights: int99}\nops:\n  - {name: x, op: add, elems: 1}\n");
+    e = yaml_error(
+        "schema: qasim.trace/1\nquant: {weights: int99}\nops:\n  - {name: x, op: add, elems: 1}\n");
     EXPECT_HAS(e, "quant.weights: format 'int99': integer width must be 1..16");
-    e = yaml_error("schema: qasim.trace/1\nquant: {weight: int4}\nops:\n  - {name: x, op: add, elems: 1}\n");
+    e = yaml_error(
+        "schema: qasim.trace/1\nquant: {weight: int4}\nops:\n  - {name: x, op: add, elems: 1}\n");
     EXPECT_HAS(e, "quant.weight: unknown role; allowed: weights, activations, kv, scores");
     // Matmul shape rules.
     e = yaml_error(yaml_with_row("{name: x, op: gemm, m: 0, k: 1, n: 1}"));
@@ -198,6 +206,15 @@ TEST(TraceYaml, Errors) {
     EXPECT_HAS(e, "elems: must be a scalar");
     e = yaml_error("schema: qasim.trace/1\nops:\n  - 5\n");
     EXPECT_HAS(e, "ops[0], line 3: must be a map");
+    e = yaml_error("schema: qasim.trace/1\nops: 5\n");
+    EXPECT_HAS(e, "ops: must be a list of rows");
+    e = yaml_error("schema: qasim.trace/1\nquant: int4\nops:\n  - {name: x, op: add, elems: 1}\n");
+    EXPECT_HAS(e, "quant: must be a map of role: format");
+    e = yaml_error(
+        "schema: qasim.trace/1\nquant: {kv: [int4]}\nops:\n  - {name: x, op: add, elems: 1}\n");
+    EXPECT_HAS(e, "quant.kv: must be a format string");
+    e = yaml_error("schema: qasim.trace/1\nmodel: [a]\nops:\n  - {name: x, op: add, elems: 1}\n");
+    EXPECT_HAS(e, "model: must be a scalar");
     e = yaml_error("schema: qasim.trace/1\nops: []\n");
     EXPECT_HAS(e, "ops: must hold at least one row");
     e = yaml_error("schema: qasim.trace/1\n");
@@ -206,7 +223,8 @@ TEST(TraceYaml, Errors) {
     EXPECT_HAS(e, "t.yaml: schema: required: add `schema: qasim.trace/1`");
     e = yaml_error("schema: qasim.trace/2\nops:\n  - {name: x, op: add, elems: 1}\n");
     EXPECT_HAS(e, "schema: must be 'qasim.trace/1', got 'qasim.trace/2'");
-    e = yaml_error("schema: qasim.trace/1\nphase: generate\nops:\n  - {name: x, op: add, elems: 1}\n");
+    e = yaml_error(
+        "schema: qasim.trace/1\nphase: generate\nops:\n  - {name: x, op: add, elems: 1}\n");
     EXPECT_HAS(e, "phase: must be one of prefill, decode, got 'generate'");
     e = yaml_error("schema: qasim.trace/1\nbatch: 0\nops:\n  - {name: x, op: add, elems: 1}\n");
     EXPECT_HAS(e, "batch: must be an integer >= 1, got '0'");
@@ -236,7 +254,8 @@ attention_qk,L.qk,16,32,1,4,4,kv,,,,
 
 softmax,L.soft,,,,,4,,128,,,fp16
 gemm,head,10,64,2,,,,,,int8,
-)", "t.csv");
+)",
+                                    "t.csv");
     EXPECT_EQ(t.model, "tiny");
     EXPECT_EQ(t.phase, "decode");
     EXPECT_EQ(t.batch, 2u);
@@ -280,7 +299,8 @@ TEST(TraceCsv, Errors) {
     e = csv_error("name,op,elems\n\"x,add,1\n");
     EXPECT_HAS(e, "line 2: unterminated double quote");
     e = csv_error("name,op,m,k,n,b_fmt\nx,gemm,1,1,1,fp5\n");
-    EXPECT_HAS(e, "line 2 (x): b_fmt: format 'fp5': unknown base 'fp5'. Allowed: BASE[/GRANULARITY");
+    EXPECT_HAS(e,
+               "line 2 (x): b_fmt: format 'fp5': unknown base 'fp5'. Allowed: BASE[/GRANULARITY");
     e = csv_error("# phase: both\nname,op,elems\nx,add,1\n");
     EXPECT_HAS(e, "t.csv: phase: must be one of prefill, decode, got 'both'");
     e = csv_error("# quant: weights=int4\nname,op,elems\nx,add,1\n");
@@ -293,7 +313,8 @@ TEST(TraceCsv, Errors) {
 
 TEST(TraceFiles, LoadAndResolve) {
     const std::string dir = ::testing::TempDir();
-    const std::string y = dir + "/wl_trace_test.yaml", c = dir + "/wl_trace_test.csv", x = dir + "/wl_trace_test.txt";
+    const std::string stem = dir + "/wl_trace_test_" + std::to_string(::getpid());
+    const std::string y = stem + ".yaml", c = stem + ".csv", x = stem + ".txt";
     const Trace t = zoo_trace("zoo:deit-tiny");
     std::ofstream(y) << to_yaml(t);
     std::ofstream(c) << to_csv(t);
@@ -304,7 +325,8 @@ TEST(TraceFiles, LoadAndResolve) {
     EXPECT_EQ(to_yaml(resolve_workload(y)), to_yaml(t));
     EXPECT_EQ(resolve_workload("zoo:deit-tiny").source, "zoo:deit-tiny");
     EXPECT_EQ(to_yaml(resolve_workload("zoo:deit-tiny")), to_yaml(t));
-    EXPECT_HAS(error_of([&] { load_trace(x); }), "trace '" + x + "': unknown extension '.txt'; allowed: .yaml, .yml, .csv");
+    EXPECT_HAS(error_of([&] { load_trace(x); }),
+               "trace '" + x + "': unknown extension '.txt'; allowed: .yaml, .yml, .csv");
     EXPECT_HAS(error_of([&] { load_trace(dir + "/does_not_exist.yaml"); }), "cannot be read");
     std::remove(y.c_str());
     std::remove(c.c_str());

@@ -1,0 +1,40 @@
+#pragma once
+// `type: hbm`: an HBM2/HBM2E/HBM3 memory behind TLM. Each b_transport is one transaction (often
+// a whole DMA block): models::dram::DramSystem splits it into bursts by the address map and times
+// every burst with bank/row state, JEDEC constraints, refresh and an FR-FCFS controller per
+// channel, in plain C++ (no SystemC event per burst). State persists between transactions, so
+// initiators contend; in loosely-timed mode transactions are served in call order (said once at
+// elaboration, as DRAMSys does).
+#include "hw/common/memory_base.h"
+#include "hw/hbm/hbm_config.h"
+#include "models/dram/dram_system.h"
+#include "sim/registry.h"
+
+namespace qasim::hw {
+
+class Hbm : public MemoryBase {
+public:
+    Hbm(sc_core::sc_module_name name, const HbmConfig& cfg, const sim::BuildContext& ctx);
+
+    /// pJ per counted action (act, read_bits, write_bits, io_bits, refresh), HBM PHY + controller
+    /// area per stack, DRAM background power as leakage.
+    void cost_table(const models::Tech& tech, models::CostTable& out) const override;
+    const models::ActionCounts& action_counts() const override;
+    double row_hit_rate() const override;
+    uint64_t row_hits() const override { return m_dram.counters().row_hits; }
+    uint64_t row_accesses() const override;
+
+    const models::dram::DramSystem& dram() const { return m_dram; }
+    const HbmConfig& config() const { return m_cfg; }
+
+protected:
+    uint64_t access(uint64_t addr, uint64_t bytes, bool write, uint64_t start_ps) override;
+
+private:
+    const HbmConfig m_cfg;
+    models::dram::DramSystem m_dram;
+    mutable models::ActionCounts m_counted;
+    uint64_t m_busy_until_ps = 0;
+};
+
+}  // namespace qasim::hw

@@ -1,0 +1,146 @@
+// The five access patterns of ../shared/reference/dram/README.md on the reference HBM2
+// configuration, against the Ramulator 2.1 figures there (required: within 10 %).
+#include <gtest/gtest.h>
+
+#include <cmath>
+
+#include "models/dram/memtest.h"
+
+namespace qasim::models::dram {
+namespace {
+
+/// configs/hw/hbm2_reference.yaml in model terms: HBM2 preset (8 ch × 2 PC, 4 BG × 4 banks,
+/// 32768 rows, 1 KiB rows), the README map, 64-entry read/write buffers, open page, all-bank
+/// refresh, FR-FCFS without hit priority (Ramulator's).
+SystemConfig reference_config() {
+    SystemConfig c;
+    c.spec = preset("hbm2");
+    c.address_map = "RoBaBgPcCo4ChCo1";
+    c.ctrl.read_queue_depth = 64;
+    c.ctrl.write_queue_depth = 64;
+    c.ctrl.row_hit_cap = 0;
+    return c;
+}
+
+struct Case {
+    const char* name;
+    Pattern pattern;
+    double read_ratio;
+    uint64_t requests;
+    uint64_t outstanding;
+    double ref_gbps;  // 0: not compared
+    double ref_latency_ns;
+    double ref_acts;
+};
+
+// README.md "Figures (Ramulator 2.1, HBM2, the configuration above)".
+const Case kCases[] = {
+    {"a_sequential", Pattern::stream, 1.0, 1000000, 0, 210.1, 95.4, 0.065},
+    {"b_random_read", Pattern::random, 1.0, 1000000, 0, 143.5, 103.6, 1.008},
+    {"c_random_rw", Pattern::mixed, 0.5, 1000000, 0, 108.7, 201.8, 1.098},
+    {"d_stride_4k", Pattern::stride, 1.0, 1000000, 0, 29.3, 102.8, 0.518},
+    {"e_unloaded", Pattern::random, 1.0, 20000, 1, 0.0, 40.22, 1.005},
+};
+
+class ReferencePattern : public ::testing::TestWithParam<Case> {};
+
+TEST_P(ReferencePattern, WithinTenPercentOfRamulator) {
+    const Case& k = GetParam();
+    DramSystem dram(reference_config());
+    PatternConfig pc;
+    pc.pattern = k.pattern;
+    pc.requests = k.requests;
+    pc.read_ratio = k.read_ratio;
+    pc.span_bytes = 2ull << 30;  // [0, 2 GiB) as in the README
+    pc.stride_bytes = 4096;
+    PatternSource src(pc);
+    MemtestOptions opt;
+    opt.outstanding = k.outstanding;
+    const MemtestResult r = run_memtest(dram, src, opt);
+    auto err = [](double q, double ref) { return std::fabs(q - ref) / ref; };
+    if (k.ref_gbps > 0) {
+        EXPECT_LT(err(r.bandwidth_gbps, k.ref_gbps), 0.10)
+            << k.name << ": " << r.bandwidth_gbps << " GB/s vs " << k.ref_gbps;
+    }
+    EXPECT_LT(err(r.mean_read_latency_ns, k.ref_latency_ns), 0.10)
+        << k.name << ": " << r.mean_read_latency_ns << " ns vs " << k.ref_latency_ns;
+    EXPECT_LT(err(r.activations_per_request, k.ref_acts), 0.10)
+        << k.name << ": " << r.activations_per_request << " ACT/request vs " << k.ref_acts;
+    EXPECT_LE(r.bandwidth_gbps, r.peak_gbps);
+    std::printf("[ figures  ] %-14s %7.1f GB/s (ref %6.1f)  %6.1f ns (ref %6.1f)  %.3f ACT/req "
+                "(ref %.3f)\n",
+                k.name, r.bandwidth_gbps, k.ref_gbps, r.mean_read_latency_ns, k.ref_latency_ns,
+                r.activations_per_request, k.ref_acts);
+}
+
+INSTANTIATE_TEST_SUITE_P(Ramulator21, ReferencePattern, ::testing::ValuesIn(kCases),
+                         [](const ::testing::TestParamInfo<Case>& i) {
+                             return std::string(i.param.name);
+                         });
+
+TEST(Memtest, UnloadedMissLatencyIsTheClosedBankPath) {
+    // One 64 B read to a fresh HBM2: ACT one cycle after acceptance, RD after tRCD + 1 (two-cycle
+    // ACT), the second burst tCCD_L later, data CL + BL after it: 1 + 15 + 4 + 16 = 36 cycles.
+    DramSystem dram(reference_config());
+    VectorSource src({MemRequest{0x1000, false, -1}});
+    const MemtestResult r = run_memtest(dram, src, {});
+    EXPECT_DOUBLE_EQ(r.mean_read_latency_cycles, 36.0);
+    EXPECT_EQ(r.counters.acts, 1u);
+    EXPECT_EQ(r.counters.read_bursts, 2u);
+}
+
+TEST(Memtest, TraceCyclesDelayRequests) {
+    DramSystem dram(reference_config());
+    VectorSource src({MemRequest{0x0, false, 100}, MemRequest{0x40, false, 5000}});
+    const MemtestResult r = run_memtest(dram, src, {});
+    EXPECT_EQ(r.elapsed_cycles, 5000 + 36);
+    EXPECT_DOUBLE_EQ(r.mean_read_latency_cycles, 36.0);
+}
+
+TEST(Memtest, EnergyIsCountsTimesCosts) {
+    DramSystem dram(reference_config());
+    PatternConfig pc;
+    pc.pattern = Pattern::mixed;
+    pc.read_ratio = 0.5;
+    pc.requests = 2000;
+    PatternSource src(pc);
+    const MemtestResult r = run_memtest(dram, src, {});
+    const Energy& e = preset("hbm2").energy;
+    const Counters& c = r.counters;
+    const double expect = double(c.acts) * e.act_pj +
+                          double(c.read_bursts) * 256 * (e.read_pj_per_bit + e.io_pj_per_bit) +
+                          double(c.write_bursts) * 256 * (e.write_pj_per_bit + e.io_pj_per_bit) +
+                          double(c.refreshes) * e.refresh_pj;
+    EXPECT_NEAR(r.dynamic_energy_pj, expect, 1e-6 * expect);
+    EXPECT_GT(r.background_energy_pj, 0);
+    EXPECT_NEAR(r.energy_pj, r.dynamic_energy_pj + r.background_energy_pj, 1e-6 * r.energy_pj);
+    EXPECT_EQ(c.read_bursts + c.write_bursts, 2 * r.requests);
+}
+
+TEST(Memtest, TraceLines) {
+    MemRequest q;
+    std::string err;
+    EXPECT_EQ(parse_trace_line("0x1f40 READ 17", &q, &err), 1);
+    EXPECT_EQ(q.addr, 0x1f40u);
+    EXPECT_FALSE(q.write);
+    EXPECT_EQ(q.cycle, 17);
+    EXPECT_EQ(parse_trace_line("  0XABC w", &q, &err), 1);
+    EXPECT_EQ(q.addr, 0xabcu);
+    EXPECT_TRUE(q.write);
+    EXPECT_EQ(q.cycle, -1);
+    EXPECT_EQ(parse_trace_line("0x10 WRITE", &q, &err), 1);
+    EXPECT_EQ(parse_trace_line("", &q, &err), 0);
+    EXPECT_EQ(parse_trace_line("   # comment", &q, &err), 0);
+    EXPECT_EQ(parse_trace_line("1234 READ", &q, &err), -1);
+    EXPECT_NE(err.find("0x prefix"), std::string::npos);
+    EXPECT_EQ(parse_trace_line("0x12g4 READ", &q, &err), -1);
+    EXPECT_NE(err.find("non-hexadecimal"), std::string::npos);
+    EXPECT_EQ(parse_trace_line("0x10 LOAD", &q, &err), -1);
+    EXPECT_NE(err.find("READ, WRITE, R or W"), std::string::npos);
+    EXPECT_EQ(parse_trace_line("0x10 R -5", &q, &err), -1);
+    EXPECT_EQ(parse_trace_line("0x10 R 5 extra", &q, &err), -1);
+    EXPECT_EQ(parse_trace_line("0x10", &q, &err), -1);
+}
+
+}  // namespace
+}  // namespace qasim::models::dram
