@@ -471,6 +471,9 @@ void Channel::eval_refresh(Cand& out) const {
 }
 
 void Channel::ensure_bests() {
+    // Mode and refresh state change only on enqueue, issue and refresh deadlines, which all clear
+    // m_bests_ok.
+    if (m_bests_ok) return;
     const bool rp = ref_pending();
     // The read/write mode is evaluated only when no refresh is pending (as Ramulator does).
     const bool mode = rp ? m_write_mode : next_write_mode();
@@ -480,7 +483,6 @@ void Channel::ensure_bests() {
         refresh_all_banks();
         invalidate_all();
     }
-    if (m_bests_ok) return;
     m_bests_mode = mode;
     // Combine the group caches (rescanning those that are stale for the current floor).
     Min best[3];
