@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <map>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace qasim::models {
@@ -12,11 +13,59 @@ namespace qasim::models {
 /// that produced them also provides the energy per action (its energy reference table).
 class ActionCounts {
 public:
+    ActionCounts() = default;
+    // Copies and moves drop the look-up cache (it points into the source's map).
+    ActionCounts(const ActionCounts& o) : m_counts(o.m_counts) {}
+    ActionCounts(ActionCounts&& o) noexcept : m_counts(std::move(o.m_counts)) {
+        o.m_last = nullptr;
+    }
+    ActionCounts& operator=(const ActionCounts& o) {
+        if (this != &o) {
+            m_counts = o.m_counts;
+            m_last = nullptr;
+        }
+        return *this;
+    }
+    ActionCounts& operator=(ActionCounts&& o) noexcept {
+        if (this != &o) {
+            m_counts = std::move(o.m_counts);
+            m_last = nullptr;
+            o.m_last = nullptr;
+        }
+        return *this;
+    }
+
+    // Memories and links count one action per transaction, hundreds of millions of times per run:
+    // the entry hit last is tried first (one short compare, no temporary string, no tree walk).
+    void add(const char* action, uint64_t n) {
+        if (!n) return;
+        if (m_last && m_last->first == action) {
+            m_last->second += n;
+            return;
+        }
+        add_slow(action, n);
+    }
     void add(const std::string& action, uint64_t n) {
-        if (n) m_counts[action] += n;
+        if (!n) return;
+        if (m_last && m_last->first == action) {
+            m_last->second += n;
+            return;
+        }
+        add_slow(action, n);
     }
     void merge(const ActionCounts& o, uint64_t times = 1) {
-        for (const auto& [k, v] : o.m_counts) m_counts[k] += v * times;
+        // Both maps are sorted: walk them together (no tree walk per key).
+        auto it = m_counts.begin();
+        for (const auto& [k, v] : o.m_counts) {
+            while (it != m_counts.end() && it->first < k) ++it;
+            if (it != m_counts.end() && it->first == k) {
+                it->second += v * times;
+            } else {
+                it = m_counts.emplace_hint(it, k, v * times);
+            }
+            ++it;
+        }
+        m_last = nullptr;
     }
     uint64_t get(const std::string& action) const {
         auto it = m_counts.find(action);
@@ -26,7 +75,16 @@ public:
     bool empty() const { return m_counts.empty(); }
 
 private:
+    template <class Key>
+    void add_slow(const Key& action, uint64_t n) {
+        auto it = m_counts.find(action);
+        if (it == m_counts.end()) it = m_counts.emplace(action, 0).first;
+        it->second += n;
+        m_last = &*it;
+    }
+
     std::map<std::string, uint64_t> m_counts;
+    std::pair<const std::string, uint64_t>* m_last = nullptr;  ///< entry hit last (cache)
 };
 
 /// One tile (or `count` identical tiles run back to back).

@@ -17,7 +17,7 @@ fi
 cmake --build "$dir" -j"$(nproc)" --target $(printf 'fuzz_%s ' "${targets[@]}")
 status=0
 for t in "${targets[@]}"; do
-  seeds=(tests/fuzz/corpus/$t)
+  seeds=(tests/fuzz/corpus/$t tests/fuzz/regressions/$t)  # past crashes seed the search too
   case $t in
     hw_config) seeds+=(configs/hw tests/golden/hw) ;;
     trace_yaml) seeds+=(configs/workloads) ;;

@@ -36,7 +36,7 @@ public:
 };
 
 /// A compute unit: a TLM target on a command socket that executes tiles of Ops.
-class ComputeUnit : public Costed, public StatsProvider {
+class ComputeUnit : public virtual Costed, public virtual StatsProvider {
 public:
     /// Empty if the unit can run `op`; otherwise why not (named in the error of the mapping).
     virtual std::string check(const models::Op& op) const = 0;
@@ -50,7 +50,7 @@ public:
 };
 
 /// A memory: a TLM target that adds access time to `delay` (timing only, no data).
-class MemoryTarget : public Costed, public StatsProvider {
+class MemoryTarget : public virtual Costed, public virtual StatsProvider {
 public:
     virtual tlm::tlm_target_socket<>& mem_socket() = 0;
     virtual uint64_t capacity_bytes() const = 0;
@@ -69,7 +69,7 @@ public:
 };
 
 /// The on-chip network between the DMA (and other initiators) and the memories.
-class Interconnect : public Costed, public StatsProvider {
+class Interconnect : public virtual Costed, public virtual StatsProvider {
 public:
     /// Binds an initiator socket (DMA) to the interconnect's target side.
     virtual void bind_initiator(tlm::tlm_initiator_socket<>& s) = 0;

@@ -134,6 +134,7 @@ models::dram::SystemConfig HbmConfig::resolve() const {
     s.ctrl.row_hit_cap = row_hit_cap;
     s.ctrl.page_policy = page_policy;
     s.ctrl.refresh = refresh;
+    s.fast_stream = fast_stream;
     return s;
 }
 
@@ -176,6 +177,9 @@ const sim::FieldTable<HbmConfig>& HbmConfig::fields() {
               "write-queue fill below which reads resume", 0, 1);
         t.u64("row_hit_cap", &HbmConfig::row_hit_cap, "hits",
               "row hits that may bypass an older request to another row (0: no hit priority)");
+        t.boolean("fast_stream", &HbmConfig::fast_stream,
+                  "time channels in identical states fed identical bursts once (exact, faster "
+                  "DMA blocks); false: every channel burst by burst");
         for (const auto& o : kU64) {
             const auto m = o.member;
             const auto ref = o.ref;

@@ -26,6 +26,7 @@ struct HbmConfig {
     double write_low_watermark = 0.2;   ///< fill below which reads resume (fraction)
     uint64_t row_hit_cap =
         16;  ///< row hits that may bypass an older request to another row (0: none)
+    bool fast_stream = true;  ///< exact channel-symmetry shortcut for DMA blocks (dram_system.h)
 
     // Organisation overrides (unset: preset value).
     std::optional<uint64_t> channels, pseudo_channels, sids, bank_groups, banks_per_group, rows,

@@ -39,7 +39,8 @@ void Crossbar::b_transport(int, tlm::tlm_generic_payload& gp, sc_core::sc_time& 
         const uint64_t bytes = gp.get_data_length();
         ++m_transactions;
         m_bytes += bytes;
-        m_actions.add("noc_bytes", bytes * m_cfg.hops);
+        static const std::string kNocBytes = "noc_bytes";
+        m_actions.add(kNocBytes, bytes * m_cfg.hops);
         if (r.mem->is_ideal()) {
             out[static_cast<int>(port)]->b_transport(gp, delay);
         } else {

@@ -73,6 +73,11 @@ void SystolicArray::cost_table(const models::Tech& tech, models::CostTable& out)
     // are valid-gated, so these cycles cost no dynamic energy; their static power is the leakage term.
     out.pj_per_action["pe_active_cycles"] = 0.0;
     out.pj_per_action["pe_stationary_loads"] = m_pe.bits * E::regfile_pj_per_bit(tech);
+    // OliVe OVP decode, one per OVP-encoded operand element read from its buffer: code of 4/8 bits
+    // plus the pair's outlier flag → exponent + integer (bits + 3), a 2·2^4-entry table for ovp4
+    // (same derivation and price as hw/bitserial/bitserial_array.cpp; OliVe decoder,
+    // published_numbers §5b).
+    out.pj_per_action["ovp_decode"] = E::lut_read_pj(tech, 32, 7);
     out.pj_per_action["sram_read_bits.ifmap"] = E::sram_read_pj_per_bit(tech, m_params.ifmap_sram_bytes, w);
     out.pj_per_action["sram_read_bits.filter"] = E::sram_read_pj_per_bit(tech, m_params.filter_sram_bytes, w);
     out.pj_per_action["sram_write_bits.ofmap"] = E::sram_write_pj_per_bit(tech, m_params.ofmap_sram_bytes, w);

@@ -40,15 +40,91 @@ DramSystem::DramSystem(const SystemConfig& cfg) : m_cfg(cfg) {
     m_burst_bytes = o.burst_bytes();
     m_capacity = capacity_bytes(m_cfg.spec, m_cfg.stacks);
     const uint64_t n = o.channels * m_cfg.stacks;
+    // Channels are constructed alike: with fast_stream they start sharing one state object.
     for (uint64_t c = 0; c < n; ++c)
         m_channels.push_back(
-            std::make_unique<Channel>(m_cfg.spec, m_cfg.ctrl, &m_counters, &m_done));
+            m_cfg.fast_stream && c > 0
+                ? m_channels.front()
+                : std::make_shared<Channel>(m_cfg.spec, m_cfg.ctrl, &m_counters, &m_done));
     m_bins.resize(n);
+    // Decode table of the low bits of a burst index (fast_stream).
+    const uint32_t burst_index_bits = m_map.mapped_bits() - static_cast<uint32_t>(
+                                                               __builtin_ctzll(m_burst_bytes));
+    m_low_bits = std::min<uint32_t>(10, burst_index_bits);
+    m_low.resize(size_t(1) << m_low_bits);
+    for (uint64_t k = 0; k < m_low.size(); ++k) {
+        const Location l = m_map.decode(k * m_burst_bytes);
+        m_low[k].channel = l.channel;
+        m_low[k].key = static_cast<uint64_t>(bank_index(l)) << 32 | l.row;
+    }
 }
 
 void DramSystem::set_record(bool r) {
     m_record = r;
     for (auto& c : m_channels) c->set_record(r);
+}
+
+namespace {
+
+Counters operator-(const Counters& a, const Counters& b) {
+    Counters d;
+    d.acts = a.acts - b.acts;
+    d.precharges = a.precharges - b.precharges;
+    d.refreshes = a.refreshes - b.refreshes;
+    d.read_bursts = a.read_bursts - b.read_bursts;
+    d.write_bursts = a.write_bursts - b.write_bursts;
+    d.row_hits = a.row_hits - b.row_hits;
+    d.row_misses = a.row_misses - b.row_misses;
+    d.row_conflicts = a.row_conflicts - b.row_conflicts;
+    return d;
+}
+
+void add_to(Counters& a, const Counters& d, uint64_t times) {
+    a.acts += d.acts * times;
+    a.precharges += d.precharges * times;
+    a.refreshes += d.refreshes * times;
+    a.read_bursts += d.read_bursts * times;
+    a.write_bursts += d.write_bursts * times;
+    a.row_hits += d.row_hits * times;
+    a.row_misses += d.row_misses * times;
+    a.row_conflicts += d.row_conflicts * times;
+}
+
+}  // namespace
+
+Channel& DramSystem::channel(uint32_t c) {
+    // The caller may change this channel alone: give it its own state.
+    if (m_channels[c].use_count() > 1) m_channels[c] = std::make_shared<Channel>(*m_channels[c]);
+    return *m_channels[c];
+}
+
+void DramSystem::group_channels(bool with_bins) {
+    // Leaders: the first channel of each (state, input) pair. A channel whose state it shares
+    // with an earlier leader but whose input differs gets a copy of the state (before anything
+    // runs in this pass, so the copy is of the state at the start of the pass).
+    const uint32_t nch = channel_count();
+    m_before.resize(nch);
+    for (uint32_t c = 0; c < nch; ++c) m_before[c] = m_channels[c].get();
+    m_leader.assign(nch, -1);
+    m_followers.assign(nch, 0);
+    for (uint32_t c = 0; c < nch; ++c) {
+        bool shared = false;
+        for (uint32_t p = 0; p < c && m_leader[c] < 0; ++p) {
+            if (m_leader[p] != static_cast<int32_t>(p) || m_before[p] != m_before[c]) continue;
+            shared = true;
+            if (m_arrive[p] == m_arrive[c] && (!with_bins || m_bins[p] == m_bins[c]))
+                m_leader[c] = static_cast<int32_t>(p);
+        }
+        if (m_leader[c] >= 0) {
+            ++m_followers[static_cast<uint32_t>(m_leader[c])];
+            continue;
+        }
+        m_leader[c] = static_cast<int32_t>(c);
+        if (shared) m_channels[c] = std::make_shared<Channel>(*m_channels[c]);
+    }
+    for (uint32_t c = 0; c < nch; ++c)
+        if (m_leader[c] != static_cast<int32_t>(c))
+            m_channels[c] = m_channels[static_cast<uint32_t>(m_leader[c])];
 }
 
 uint64_t DramSystem::access(uint64_t addr, uint64_t bytes, bool is_write, uint64_t start_ps) {
@@ -59,19 +135,47 @@ uint64_t DramSystem::access(uint64_t addr, uint64_t bytes, bool is_write, uint64
     // Bursts go to their channel in address order; each channel takes them as fast as its queue
     // accepts them (channels are independent, so they are run one after the other). Large blocks
     // are split into chunks so that memory stays bounded; the result does not depend on it.
+    // Channels sharing a state object (fast_stream) with the same input run once; the counters
+    // get the increments of that run once per channel.
     constexpr uint64_t kChunk = 1 << 16;
     const uint32_t nch = channel_count();
     m_arrive.assign(nch, -1);
     for (uint64_t k0 = first; k0 <= last; k0 += kChunk) {
         const uint64_t k1 = std::min(last, k0 + kChunk - 1);
-        for (uint64_t k = k0; k <= k1; ++k) {
-            const Location l = m_map.decode(k * m_burst_bytes);
-            m_bins[l.channel].push_back(static_cast<uint64_t>(bank_index(l)) << 32 | l.row);
+        if (m_cfg.fast_stream) {
+            // Every address bit goes to one bit of one field, and the flat bank index is a
+            // concatenation of power-of-two fields, so the decode of a burst index is the OR of
+            // the decodes of its low bits (a table) and of its high bits (once per 2^L bursts).
+            uint64_t hi = ~uint64_t(0);
+            uint32_t hi_ch = 0;
+            uint64_t hi_key = 0;
+            for (uint64_t k = k0; k <= k1; ++k) {
+                if ((k >> m_low_bits) != hi) {
+                    hi = k >> m_low_bits;
+                    const Location l = m_map.decode((hi << m_low_bits) * m_burst_bytes);
+                    hi_ch = l.channel;
+                    hi_key = static_cast<uint64_t>(bank_index(l)) << 32 | l.row;
+                }
+                const LowDecode& lo = m_low[k & ((uint64_t(1) << m_low_bits) - 1)];
+                m_bins[hi_ch | lo.channel].push_back(hi_key | lo.key);
+            }
+        } else {
+            for (uint64_t k = k0; k <= k1; ++k) {
+                const Location l = m_map.decode(k * m_burst_bytes);
+                m_bins[l.channel].push_back(static_cast<uint64_t>(bank_index(l)) << 32 | l.row);
+            }
         }
+        group_channels(true);
         for (uint32_t c = 0; c < nch; ++c) {
             auto& bin = m_bins[c];
+            if (m_leader[c] != static_cast<int32_t>(c)) {
+                m_arrive[c] = m_arrive[static_cast<uint32_t>(m_leader[c])];
+                bin.clear();
+                continue;
+            }
             if (bin.empty()) continue;
             Channel& ch = *m_channels[c];
+            const Counters before = m_counters;
             int64_t& arrive = m_arrive[c];
             if (arrive < 0) {
                 ch.set_record(false);
@@ -87,14 +191,18 @@ uint64_t DramSystem::access(uint64_t addr, uint64_t bytes, bool is_write, uint64
                 ch.enqueue(static_cast<uint32_t>(b >> 32), static_cast<uint32_t>(b), is_write,
                            arrive, 0);
             }
+            if (m_followers[c] > 0) add_to(m_counters, m_counters - before, m_followers[c]);
             bin.clear();
         }
     }
     int64_t done = t0;
+    group_channels(false);
     for (uint32_t c = 0; c < nch; ++c) {
-        if (m_arrive[c] < 0) continue;
+        if (m_arrive[c] < 0 || m_leader[c] != static_cast<int32_t>(c)) continue;
         Channel& ch = *m_channels[c];
+        const Counters before = m_counters;
         ch.drain();
+        if (m_followers[c] > 0) add_to(m_counters, m_counters - before, m_followers[c]);
         done = std::max(done, ch.max_completion());
         ch.set_record(m_record);
     }

@@ -10,6 +10,16 @@
 //      Bank, row and bus state persist between calls, so transactions of concurrent initiators
 //      contend. A transaction that starts before a channel's last command is queued behind it
 //      (loosely-timed: calls are served in call order, not in start-time order).
+//
+// Fast streaming (SystemConfig::fast_stream, default on) is exact, not an approximation: a channel
+// is a deterministic function of its state and its inputs, and the channels are independent.
+// Channels in identical states share one state object (copy on write): all channels start alike;
+// in each pass of `access`, channels sharing a state and fed the same bursts at the same cycles
+// are run once (the counters take that run's increments once per channel), and a channel whose
+// input differs from that of the others sharing its state gets its own copy first. A large
+// sequential block gives every channel the same (bank, row) list, so it is timed once instead of
+// once per channel. `channel(c)` (the burst-level path, which may change one channel alone)
+// gives channel c its own state.
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -27,6 +37,9 @@ struct SystemConfig {
     uint64_t stacks = 1;
     std::string address_map;  ///< empty: spec.default_map
     ControllerConfig ctrl;
+    /// Time channels in identical states fed identical bursts once (exact; see the file
+    /// comment). false: every channel burst by burst (the reference for the equality tests).
+    bool fast_stream = true;
 };
 
 /// Every problem of a config (spec, address map, controller parameters), keyed by the YAML key
@@ -37,6 +50,8 @@ class DramSystem {
 public:
     /// Throws std::invalid_argument with the first problem if check_config finds any.
     explicit DramSystem(const SystemConfig& cfg);
+    DramSystem(const DramSystem&) = delete;  // the channels point to this system's counters
+    DramSystem& operator=(const DramSystem&) = delete;
 
     /// (b) Completion time (ps) of a transaction of `bytes` at byte address `addr` that arrives
     /// at `start_ps`: reads complete when the last data returns, writes when the last data is in.
@@ -46,7 +61,8 @@ public:
     // (a) burst level.
     Location decode(uint64_t addr) const { return m_map.decode(addr); }
     uint32_t channel_count() const { return static_cast<uint32_t>(m_channels.size()); }
-    Channel& channel(uint32_t c) { return *m_channels[c]; }
+    /// The caller may change the channel: it gets a state of its own (fast_stream).
+    Channel& channel(uint32_t c);
     /// Flat bank index inside a channel of a decoded address.
     uint32_t bank_index(const Location& l) const {
         return ((l.pc * m_sids + l.sid) * m_groups + l.bank_group) * m_banks + l.bank;
@@ -71,14 +87,28 @@ public:
     }
 
 private:
+    /// Sets m_leader / m_followers for a pass: channels sharing a state object with the same
+    /// arrival cycle (and the same bursts if `with_bins`) follow the first of them; the others
+    /// get their own copy of the state.
+    void group_channels(bool with_bins);
+
     SystemConfig m_cfg;
     AddressMap m_map;
     Counters m_counters;
     std::vector<Completion> m_done;
-    std::vector<std::unique_ptr<Channel>> m_channels;
+    std::vector<std::shared_ptr<Channel>> m_channels;  // shared: identical states (fast_stream)
     std::vector<std::vector<uint64_t>>
         m_bins;                     // per channel: (bank << 32 | row) of a transaction chunk
     std::vector<int64_t> m_arrive;  // per channel: arrival cycle of its next burst (-1: untouched)
+    std::vector<const Channel*> m_before;  // per channel: its state object at a pass's start
+    std::vector<int32_t> m_leader;         // per channel: the channel that runs its pass
+    std::vector<uint64_t> m_followers;     // per leader: channels that follow it
+    struct LowDecode {
+        uint32_t channel;
+        uint64_t key;  // bank << 32 | row
+    };
+    std::vector<LowDecode> m_low;  // decode of the low m_low_bits of a burst index (fast_stream)
+    uint32_t m_low_bits = 0;
     uint32_t m_sids, m_groups, m_banks;
     uint64_t m_tck_ps, m_burst_bytes, m_capacity;
     bool m_record = true;

@@ -190,6 +190,41 @@ LutBlocking lut_blocking(const Op& op, const LutCoreParams& p) {
         lut && 2 * bits_to_bytes(std::max<uint64_t>(xm, 1) * p.tile_m * groups * entries * ebits) <= p.table_sram_bytes;
     r.bm = std::max<uint64_t>(xm, 1) * p.tile_m;
     r.double_buffered = ok_b && xm > 0;
+    // Loop order (header: Blocking). Row superblocks: consecutive row blocks whose tables (lut) or
+    // A rows (mac) stay resident, two superblocks in the buffer (the next one is built/loaded while
+    // the current one computes), so that every B chunk streams once per superblock.
+    const uint64_t row_blocks = ceil_div(M, r.bm), col_blocks = ceil_div(N, r.bn);
+    r.super_rows = r.bm;
+    if (!r.b_resident && xm > 0) {
+        const uint64_t xs = largest(row_blocks, [&](uint64_t x) {
+            const uint64_t rows = std::min(M, x * r.bm);
+            if (lut) return 2 * bits_to_bytes(rows * groups * entries * ebits) <= p.table_sram_bytes;
+            return 2 * a_rows_bytes(op.a, rows, K) <= p.act_sram_bytes;
+        });
+        r.super_rows = std::max<uint64_t>(xs, 1) * r.bm;
+    }
+    // Weight-resident order (mac, lut fused; K not chunked): column superblocks of B (full K, two
+    // in the weight buffer) outer, A rows / tables re-streamed once per column superblock. Taken
+    // when it moves fewer bytes than the row order. Not for lut on_chip: re-streaming A would
+    // rebuild every table once per column superblock (more compute), which this model does not do.
+    if (!r.b_resident && (!lut || p.precompute == Precompute::fused) && r.kc == K) {
+        const uint64_t xc = largest(col_blocks, [&](uint64_t x) {
+            return 2 * op.b.matrix_bytes(K, std::min(N, x * r.bn)) <= p.weight_sram_bytes;
+        });
+        if (xc > 0) {
+            const uint64_t cols = xc * r.bn;
+            const unsigned __int128 b_all = op.b.matrix_bytes(K, N);
+            const unsigned __int128 a_all =
+                lut ? bits_to_bytes(M * groups * entries * ebits) : a_rows_bytes(op.a, M, K);
+            const unsigned __int128 row_order = a_all + b_all * ceil_div(M, r.super_rows);
+            const unsigned __int128 col_order = b_all + a_all * ceil_div(N, cols);
+            if (col_order < row_order) {
+                r.b_outer = true;
+                r.super_cols = cols;
+                r.super_rows = r.bm;
+            }
+        }
+    }
     return r;
 }
 
@@ -338,33 +373,76 @@ TilePlan lut_core_plan(const Op& op, const LutCoreParams& p) {
         return (col_blocks - 1) * per_col + last_col;
     };
 
+    auto bm_of = [&](uint64_t rb) { return rb + 1 == row_blocks ? bm_last : blk.bm; };
+    auto bn_of = [&](uint64_t cb) { return cb + 1 == col_blocks ? bn_last : blk.bn; };
     std::vector<Tile> tiles;
     uint64_t prev_lookup = 0;
     bool very_first = true;
+    if (blk.b_outer) {
+        // Weight-resident order: column superblock outer (its B loaded with the first row
+        // block), then row blocks (A or tables re-loaded once per column superblock), then the
+        // superblock's column blocks; K is not chunked and nothing is built on chip here.
+        const uint64_t per_super = std::max<uint64_t>(1, blk.super_cols / blk.bn);
+        const uint64_t col_supers = ceil_div(col_blocks, per_super);
+        for (uint64_t inst = 0; inst < op.batch; ++inst)
+            for (uint64_t cs = 0; cs < col_supers; ++cs) {
+                const uint64_t cb0 = cs * per_super;
+                const uint64_t cb1 = std::min(col_blocks, cb0 + per_super);
+                for (uint64_t rb = 0; rb < row_blocks; ++rb)
+                    for (uint64_t cb = cb0; cb < cb1; ++cb)
+                        append(tiles, make_tile(bm_of(rb), bn_of(cb), K, 0, cb == cb0, rb == 0, 0),
+                               1);
+            }
+        plan.tiles = std::move(tiles);
+        return plan;
+    }
+    // Row order: row superblock outer (its tables / A resident), then column blocks, then K
+    // chunks, then the superblock's row blocks, which share each B chunk (loaded by the first).
+    const uint64_t per_super = std::max<uint64_t>(1, blk.super_rows / blk.bm);
+    const uint64_t row_supers = ceil_div(row_blocks, per_super);
     for (uint64_t inst = 0; inst < op.batch; ++inst) {
-        for (uint64_t rb = 0; rb < row_blocks; ++rb) {
-            const uint64_t bm = rb + 1 == row_blocks ? bm_last : blk.bm;
-            const bool load_b = !blk.b_resident || rb == 0;
-            const uint64_t pre = pre_cycles(bm);
+        for (uint64_t sb = 0; sb < row_supers; ++sb) {
+            const uint64_t rb0 = sb * per_super, rb1 = std::min(row_blocks, rb0 + per_super);
+            const bool load_b = !blk.b_resident || sb == 0;
+            uint64_t rows = 0, lookup = 0;
+            for (uint64_t rb = rb0; rb < rb1; ++rb) {
+                rows += bm_of(rb);
+                lookup += row_lookup(bm_of(rb));
+            }
+            const uint64_t pre = pre_cycles(rows);
             const uint64_t extra = very_first || !blk.tables_double_buffered
                                        ? pre
                                        : (pre > prev_lookup ? pre - prev_lookup : 0);
             very_first = false;
+            // The tiles of chunk kb of column block cb for every row block of the superblock,
+            // `times` times over (the middle K chunks 1 .. kch−2 are identical).
+            auto emit = [&](uint64_t cb, uint64_t kb, uint64_t times) {
+                const uint64_t kc = kb + 1 == kch ? kc_last : blk.kc;
+                const bool first = cb == 0 && kb == 0;
+                if (rb1 - rb0 == 1) {
+                    append(tiles, make_tile(bm_of(rb0), bn_of(cb), kc, kb, first, load_b,
+                                            first ? extra : 0),
+                           times);
+                    return;
+                }
+                for (uint64_t k = 0; k < times; ++k)
+                    for (uint64_t rb = rb0; rb < rb1; ++rb)
+                        append(tiles, make_tile(bm_of(rb), bn_of(cb), kc, kb, first,
+                                                load_b && rb == rb0,
+                                                first && rb == rb0 ? extra : 0),
+                               1);
+            };
             for (uint64_t cb = 0; cb < col_blocks; ++cb) {
-                const uint64_t bn = cb + 1 == col_blocks ? bn_last : blk.bn;
                 for (uint64_t kb = 0; kb < kch; ++kb) {
-                    const uint64_t kc = kb + 1 == kch ? kc_last : blk.kc;
-                    const bool first = cb == 0 && kb == 0;
                     if (kb == 1 && kch > 3) {
-                        // Middle chunks 1 .. kch−2 are identical.
-                        append(tiles, make_tile(bm, bn, kc, kb, false, load_b, 0), kch - 2);
+                        emit(cb, kb, kch - 2);
                         kb = kch - 2;
                         continue;
                     }
-                    append(tiles, make_tile(bm, bn, kc, kb, first, load_b, first ? extra : 0), 1);
+                    emit(cb, kb, 1);
                 }
             }
-            prev_lookup = row_lookup(bm);
+            prev_lookup = lookup;
         }
     }
     plan.tiles = std::move(tiles);

@@ -90,9 +90,25 @@
 // (lut), and the output buffer holds two bm × bn output blocks plus, when K is chunked, the
 // bm × bn accumulators (acc_bits): partial sums are spilled to / restored from the output buffer
 // at chunk boundaries ("sram_{write,read}_bits.out"); engines accumulate within a chunk.
-// A (or its tables) is loaded once, with the first tile of its row block; B chunks are loaded for
-// every row block unless the whole B (one instance) fits the weight buffer, then only for the
-// first. The last K chunk of a block stores bm × bn outputs (out format).
+// Loop order and DRAM traffic. If the whole B (one instance) fits the weight buffer it is loaded
+// once (first row block) and A (or its tables) once. Otherwise one of two orders, the one with
+// fewer DRAM bytes (the BitMoD artifact's refetch rule, accelerator.py `_calc_num_mem_refetch`):
+//   row order (default): row blocks are grouped into row superblocks of super_rows rows, the
+//     largest multiple of bm such that two superblocks of tables (lut; on_chip and fused) or of A
+//     rows (mac) fit their buffer (the next superblock is built / loaded while the current one
+//     computes). Loops: superblock, column block, K chunk, row block of the superblock. Each B
+//     chunk is loaded once per superblock (by its first row block) and reused by the others:
+//     B traffic = B · ⌈M / super_rows⌉ (the old rule was B · ⌈M / bm⌉, bm being limited by
+//     the output buffer too); A / tables once. On-chip builds are pipelined per superblock:
+//     pre(b) and lookup(b) in the precompute formula above are per superblock (= per row block
+//     when super_rows = bm), so only the first exposed build grows with the superblock.
+//   weight-resident order (mac and lut fused only, K not chunked): column superblocks of
+//     super_cols columns (two full-K B blocks of them fit the weight buffer) outer, then row
+//     blocks, then the superblock's column blocks: B once, A / tables once per column superblock
+//     (A · ⌈N / super_cols⌉). Taken when A·⌈N/super_cols⌉ + B < A + B·⌈M/super_rows⌉. Not for lut
+//     on_chip: re-streaming A would rebuild every table per column superblock (more compute).
+// A (or its tables) is loaded with the first tile of its row block (per column superblock in the
+// weight-resident order). The last K chunk of a tile stores bm × bn outputs (out format).
 // double_buffered = every 2× condition holds (or B is resident). Batch instances run one after
 // another. peak_ops_per_cycle = ⌈tile_m·tile_n·tile_k·engines / (P·pf)⌉ (lut), tile_m·tile_n·
 // tile_k·engines (mac).
@@ -163,6 +179,13 @@ struct LutBlocking {
     /// Two row blocks of tables fit the table buffer, so an on-chip build overlaps the lookups of
     /// the previous row block (otherwise every build is exposed).
     bool tables_double_buffered = false;
+    /// Rows of one row superblock (a multiple of bm): its tables (lut) / A rows (mac) stay
+    /// resident while every B chunk streams once (= bm when B is resident or in b_outer order).
+    uint64_t super_rows = 0;
+    /// Weight-resident order: column superblocks of super_cols columns (full K) outer, A rows or
+    /// tables re-loaded once per column superblock (mac and lut fused only).
+    bool b_outer = false;
+    uint64_t super_cols = 0;
 };
 LutBlocking lut_blocking(const Op& op, const LutCoreParams& p);
 

@@ -258,14 +258,21 @@ private:
 };
 
 /// Index ranges [start, start+count) of 0..n−1 within which every fold (or instance) has the same
-/// tile: the properties of index i depend only on i == 0, i + 1 == n − 1 and i == n − 1.
+/// tile: the properties of index i depend only on i == 0, i + 1 == n − 1, i == n − 1 and, when
+/// `period` > 1 (DRAM loads at the start of each chunk/block of `period` folds), i % period == 0.
 struct Segment {
     uint64_t start, count;
 };
-std::vector<Segment> segments(uint64_t n) {
+std::vector<Segment> segments(uint64_t n, uint64_t period = 0) {
     std::vector<uint64_t> cuts = {0, 1};
     if (n >= 2) cuts.push_back(n - 2);
     cuts.push_back(n - 1);
+    if (period > 1 && period < n) {
+        for (uint64_t k = period; k < n; k += period) {
+            cuts.push_back(k);
+            cuts.push_back(k + 1);
+        }
+    }
     std::sort(cuts.begin(), cuts.end());
     cuts.erase(std::unique(cuts.begin(), cuts.end()), cuts.end());
     std::vector<Segment> out;
@@ -285,11 +292,92 @@ struct PlanCtx {
     uint64_t batch = 1;
     uint64_t scalesim_cpf = 0;
     PhysTimes phys;              ///< physical mode: last fold start and finish
-    // DRAM rules (see the header)
+    // DRAM loop order (see the header)
     bool reuse_fits = false;     ///< the operand re-used across column folds is resident
-    bool os_b_panel_fits = false;
-    bool psum_fits = false;      ///< ws/is partial sums of one column block stay on chip
+    bool os_b_panel_fits = false;  ///< os: a K×C panel of B fits the filter buffer
+    bool psum_fits = false;      ///< ws/is partial sums of one (block's) column chunk stay on chip
+    bool blocked = false;        ///< block order (re-used operand resident per block)
+    uint64_t chunk = 1;          ///< stream order: column folds per chunk (1 = no chunking)
+    uint64_t row_block = 1;      ///< os block order: row folds per block of A
+    uint64_t t_blocks = 1;       ///< ws/is block order: blocks of the streamed dimension
 };
+
+/// DRAM bytes of fold (o, i) of one instance (rules in the header).
+struct FoldDram {
+    uint64_t load_a = 0, load_b = 0, store = 0;
+};
+
+FoldDram fold_dram(const PlanCtx& c, uint64_t o, uint64_t i, const Checked& ck) {
+    const Geometry& g = c.g;
+    const Op& op = *c.op;
+    const Dataflow d = c.p->dataflow;
+    const uint64_t rows = g.rows_used(i), cols = g.cols_used(o);
+    const bool first_inner = i == 0, last_inner = i + 1 == g.n_inner;
+    // The re-used operand's slice i (os: A panel, ws: A K-slice, is: B K-slice) is loaded by the
+    // first column fold, and again at each chunk start when it is not resident (stream order).
+    const bool load_reused =
+        o == 0 || (!c.reuse_fits && !c.blocked && o % c.chunk == 0);
+    FoldDram r;
+    switch (d) {
+    case Dataflow::os:
+        // A panel: `rows` rows of A (all K); B panel: K × cols, loaded once per column fold (stream)
+        // or once per block of row folds (block), every row fold if it does not fit.
+        if (load_reused) r.load_a = op.a.matrix_bytes(g.T, rows);
+        {
+            const uint64_t panel = op.b.matrix_bytes(g.T, cols);
+            const bool panel_start = c.blocked ? i % c.row_block == 0 : first_inner;
+            if (panel_start) {
+                r.load_b = panel;
+            } else if (!c.os_b_panel_fits) {
+                // Half the filter buffer keeps the panel's first K rows pinned, the other half
+                // streams the rest again for each further row fold.
+                r.load_b = panel - std::min(panel, c.p->filter_sram_bytes / 2);
+            }
+        }
+        r.store = op.out.payload_bytes(rows, cols);
+        break;
+    case Dataflow::ws:
+        // A K-slice: rows × M; stationary B tile rows × cols, once per block of M (block order).
+        if (load_reused) r.load_a = op.a.matrix_bytes(rows, g.T);
+        r.load_b = ck.mul(op.b.matrix_bytes(rows, cols), c.blocked ? c.t_blocks : 1);
+        break;
+    case Dataflow::is:
+        // stationary A tile: rows (K) × cols (M), once per block of N; B K-slice: rows × N.
+        r.load_a = ck.mul(op.a.matrix_bytes(rows, cols), c.blocked ? c.t_blocks : 1);
+        if (load_reused) r.load_b = op.b.matrix_bytes(rows, g.T);
+        break;
+    }
+    if (d != Dataflow::os) {
+        // Output block: M × cols (ws) or cols × N (is), T·cols elements.
+        const uint64_t psum_bytes = bytes_of_bits(ck.mul3(g.T, cols, c.p->acc_bits));
+        if (last_inner) {
+            r.store = d == Dataflow::ws ? op.out.payload_bytes(g.T, cols)
+                                        : op.out.payload_bytes(cols, g.T);
+        } else if (!c.psum_fits) {
+            r.store = psum_bytes;  // spill
+        }
+        if (!first_inner && !c.psum_fits) r.load_a = ck.add(r.load_a, psum_bytes);
+    }
+    return r;
+}
+
+/// Periods of the DRAM load pattern along the column folds (o) and the row folds (i).
+uint64_t outer_period(const PlanCtx& c) { return c.reuse_fits || c.blocked ? 0 : c.chunk; }
+uint64_t inner_period(const PlanCtx& c) {
+    return c.blocked && c.p->dataflow == Dataflow::os ? c.row_block : 0;
+}
+
+/// Total DRAM bytes (loads + stores) of one instance under the loop order in `c`.
+unsigned __int128 instance_dram(const PlanCtx& c, const Checked& ck) {
+    unsigned __int128 total = 0;
+    for (const Segment& so : segments(c.g.n_outer, outer_period(c)))
+        for (const Segment& sr : segments(c.g.n_inner, inner_period(c))) {
+            const FoldDram f = fold_dram(c, so.start, sr.start, ck);
+            total += static_cast<unsigned __int128>(f.load_a + f.load_b + f.store) * so.count *
+                     sr.count;
+        }
+    return total;
+}
 
 Tile fold_tile(const PlanCtx& c, uint64_t o, uint64_t i, uint64_t inst, const Checked& ck) {
     const Geometry& g = c.g;
@@ -356,37 +444,11 @@ Tile fold_tile(const PlanCtx& c, uint64_t o, uint64_t i, uint64_t inst, const Ch
     t.sram_read_bytes = bytes_of_bits(ck.add(ck.add(ifmap_bits, filter_bits), ofmap_rbits));
     t.sram_write_bytes = bytes_of_bits(ofmap_wbits);
 
-    // DRAM traffic (rules in the header). Matrices are passed to Format as (k rows, n cols) with
-    // groups running along K.
-    const uint64_t psum_bytes = bytes_of_bits(ck.mul3(g.T, cols, acc));
-    switch (d) {
-    case Dataflow::os:
-        // A panel: `rows` rows of A (all K); B panel: K × cols.
-        if (o == 0 || !c.reuse_fits) t.load_a_bytes = op.a.matrix_bytes(g.T, rows);
-        if (first_inner || !c.os_b_panel_fits) t.load_b_bytes = op.b.matrix_bytes(g.T, cols);
-        t.store_bytes = op.out.payload_bytes(rows, cols);
-        break;
-    case Dataflow::ws:
-        // A K-slice: rows × M; stationary B tile rows × cols.
-        if (o == 0 || !c.reuse_fits) t.load_a_bytes = op.a.matrix_bytes(rows, g.T);
-        t.load_b_bytes = op.b.matrix_bytes(rows, cols);
-        break;
-    case Dataflow::is:
-        // stationary A tile: rows (K) × cols (M); B K-slice: rows × N.
-        t.load_a_bytes = op.a.matrix_bytes(rows, cols);
-        if (o == 0 || !c.reuse_fits) t.load_b_bytes = op.b.matrix_bytes(rows, g.T);
-        break;
-    }
-    if (d != Dataflow::os) {
-        // Output block: M × cols (ws) or cols × N (is), T·cols elements.
-        if (last_inner) {
-            t.store_bytes = d == Dataflow::ws ? op.out.payload_bytes(g.T, cols)
-                                              : op.out.payload_bytes(cols, g.T);
-        } else if (!c.psum_fits) {
-            t.store_bytes = psum_bytes;  // spill
-        }
-        if (!first_inner && !c.psum_fits) t.load_a_bytes = ck.add(t.load_a_bytes, psum_bytes);
-    }
+    // DRAM traffic (rules in the header).
+    const FoldDram dram = fold_dram(c, o, i, ck);
+    t.load_a_bytes = dram.load_a;
+    t.load_b_bytes = dram.load_b;
+    t.store_bytes = dram.store;
 
     t.actions.add("mac", t.macs);
     t.actions.add("pe_active_cycles", ck.mul(stationary, t.compute_cycles));
@@ -395,7 +457,114 @@ Tile fold_tile(const PlanCtx& c, uint64_t o, uint64_t i, uint64_t inst, const Ch
     t.actions.add("sram_read_bits.filter", filter_bits);
     t.actions.add("sram_write_bits.ofmap", ofmap_wbits);
     t.actions.add("sram_read_bits.ofmap", ofmap_rbits);
+    // OliVe OVP operands are decoded as they leave their buffer: one decode per element read.
+    uint64_t ovp = 0;
+    if (op.a.kind == NumKind::ovp) ovp = ck.add(ovp, ifmap_reads);
+    if (op.b.kind == NumKind::ovp) ovp = ck.add(ovp, filter_reads);
+    t.actions.add("ovp_decode", ovp);
     return t;
+}
+
+/// Largest x in [1, hi] with ok(x) (ok monotone: true up to some x, false after); 0 if !ok(1).
+template <class F>
+uint64_t largest(uint64_t hi, const F& ok) {
+    if (hi == 0 || !ok(1)) return 0;
+    uint64_t lo = 1;
+    while (lo < hi) {
+        const uint64_t mid = lo + (hi - lo + 1) / 2;
+        if (ok(mid)) lo = mid;
+        else hi = mid - 1;
+    }
+    return lo;
+}
+
+/// Sets the DRAM loop order of `c` (header: DRAM traffic rule): the old per-fold rule (stream
+/// order, chunk 1) is the first candidate; column chunks (stream order) and blocks of the
+/// re-used operand (block order) are tried and the order with the fewest DRAM bytes is kept (ties
+/// keep the earlier candidate, so the result is never above the per-fold rule).
+void choose_loop_order(PlanCtx& c, const Checked& ck) {
+    const Op& op = *c.op;
+    const SystolicParams& p = *c.p;
+    const Geometry& g = c.g;
+    const uint64_t M = op.m, K = op.k, N = op.n, acc = p.acc_bits;
+    const uint64_t r0 = g.rows_used(0), c0 = g.cols_used(0);
+    auto psum_ok = [&](uint64_t elems) {
+        return bytes_of_bits(ck.mul(elems, acc)) <= p.ofmap_sram_bytes;
+    };
+    std::vector<PlanCtx> cand = {c};
+    // Stream order with chunks of x > 1 column folds: the re-used slice is fetched once per chunk.
+    if (!c.reuse_fits && g.n_outer >= 2) {
+        PlanCtx s = c;
+        switch (p.dataflow) {
+        case Dataflow::os:  // the chunk's K × x·C panels of B stay in the filter buffer
+            s.chunk = largest(g.n_outer, [&](uint64_t x) {
+                return op.b.matrix_bytes(K, std::min(N, x * g.C)) <= p.filter_sram_bytes;
+            });
+            s.os_b_panel_fits = true;
+            break;
+        case Dataflow::ws:  // M × x·C partial sums on chip, one M × R slice of A held
+            s.chunk = op.a.matrix_bytes(r0, M) <= p.ifmap_sram_bytes
+                          ? largest(g.n_outer, [&](uint64_t x) {
+                                return psum_ok(ck.mul(M, std::min(N, x * g.C)));
+                            })
+                          : 0;
+            s.psum_fits = true;
+            break;
+        case Dataflow::is:  // x·C × N partial sums on chip, one R × N slice of B held
+            s.chunk = op.b.matrix_bytes(r0, N) <= p.filter_sram_bytes
+                          ? largest(g.n_outer, [&](uint64_t x) {
+                                return psum_ok(ck.mul(std::min(M, x * g.C), N));
+                            })
+                          : 0;
+            s.psum_fits = true;
+            break;
+        }
+        if (s.chunk >= 2) cand.push_back(s);
+    }
+    // Block order: blocks of the re-used operand resident, the other operand re-fetched per block.
+    switch (p.dataflow) {
+    case Dataflow::os:
+        if (!c.reuse_fits) {
+            PlanCtx b = c;
+            b.blocked = true;
+            b.row_block = largest(g.n_inner, [&](uint64_t x) {
+                return op.a.matrix_bytes(K, std::min(M, x * g.R)) <= p.ifmap_sram_bytes;
+            });
+            if (b.row_block >= 1) cand.push_back(b);
+        }
+        break;
+    case Dataflow::ws:
+    case Dataflow::is: {
+        // ws: rows of A (m × K) in the ifmap buffer, T = M; is: columns of B (K × n) in the
+        // filter buffer, T = N. Two block sizes: the largest that fits, and the largest whose
+        // partial sums (block × C) also fit the ofmap buffer.
+        const bool ws = p.dataflow == Dataflow::ws;
+        const uint64_t fit = largest(g.T, [&](uint64_t x) {
+            return ws ? op.a.matrix_bytes(K, x) <= p.ifmap_sram_bytes
+                      : op.b.matrix_bytes(K, x) <= p.filter_sram_bytes;
+        });
+        const uint64_t fit_psum = largest(fit, [&](uint64_t x) { return psum_ok(ck.mul(x, c0)); });
+        for (uint64_t x : {fit, fit_psum}) {
+            if (x == 0 || (x == g.T && c.psum_fits)) continue;  // x == T: the per-fold rule
+            PlanCtx b = c;
+            b.blocked = true;
+            b.t_blocks = ceil_div(g.T, x);
+            b.psum_fits = psum_ok(ck.mul(x, c0));
+            cand.push_back(b);
+        }
+        break;
+    }
+    }
+    size_t best = 0;
+    unsigned __int128 best_bytes = instance_dram(cand[0], ck);
+    for (size_t j = 1; j < cand.size(); ++j) {
+        const unsigned __int128 v = instance_dram(cand[j], ck);
+        if (v < best_bytes) {
+            best_bytes = v;
+            best = j;
+        }
+    }
+    c = cand[best];
 }
 
 }  // namespace
@@ -498,6 +667,7 @@ TilePlan systolic_plan(const Op& op, const SystolicParams& p) {
     auto buffered = [&](uint64_t all, uint64_t fold, uint64_t cap) {
         return all <= cap || ck.mul(fold, 2) <= cap;
     };
+    choose_loop_order(c, ck);
 
     TilePlan plan;
     plan.peak_ops_per_cycle = ck.mul(p.rows, p.cols);
@@ -510,9 +680,9 @@ TilePlan systolic_plan(const Op& op, const SystolicParams& p) {
     Runs all;
     for (const Segment& si : segments(op.batch)) {
         Runs inst;
-        for (const Segment& so : segments(g.n_outer)) {
+        for (const Segment& so : segments(g.n_outer, outer_period(c))) {
             Runs col;
-            for (const Segment& sr : segments(g.n_inner))
+            for (const Segment& sr : segments(g.n_inner, inner_period(c)))
                 col.append(fold_tile(c, so.start, sr.start, si.start, ck), sr.count);
             inst.append_list(col, so.count);
         }

@@ -71,23 +71,56 @@
 //   ws/is count the partial-sum reads (M·N·(ceil(K/R) − 1)); partial-sum traffic uses acc_bits.
 //
 // DRAM traffic rule (both modes; the unit's own model, not SCALE-Sim parity — SCALE-Sim's DRAM
-// traffic is its SRAM misses). Per fold, in fold order:
-//   * An operand whose slice is re-used by later column folds (os: A panels; ws: A K-slices;
-//     is: B K-slices) is fetched once per op if the whole operand (one batch instance) fits in its
-//     buffer; otherwise it is fetched again in every column fold (os, ws: ceil(N/C) times;
-//     is: ceil(M/C) times).
-//   * os: the K×C panel of B is fetched once per column fold if the panel fits the filter buffer,
-//     otherwise again for every row fold (ceil(M/R)×).
-//   * The stationary tile of ws (B) and is (A) is used by exactly one fold: always fetched once.
+// traffic is its SRAM misses). The fold list, its cycles and its SRAM counts are those above and
+// do not depend on the buffers; only the DRAM bytes of each fold tile follow a loop order chosen
+// per op. Each tile carries the DRAM bytes of its fold summed over the loop order's passes
+// (exact totals; a block order that revisits a fold in every block shows the sum in that fold).
+// "Re-used operand" X and its slices: os: A panels (R rows × K), ws: A K-slices (R × M), is:
+// B K-slices (R × N); slice i is used by the fold (o, i) of every column fold o. The other
+// operand Y: os: B panels (K × C, used by every row fold of column fold o); ws: stationary B
+// tiles; is: stationary A tiles (one fold each).
+//   1. All of X (one batch instance) fits its buffer (os/ws: ifmap, is: filter): X is fetched
+//      once, by the first column fold; Y once (os: once per column fold if a K × C panel fits
+//      the filter buffer, else see the pinned panel below). This is also the old per-fold rule
+//      (which re-fetched a panel that does not fit whole in every row fold).
+//   2. Otherwise three loop orders are costed and the one with the fewest DRAM bytes (loads +
+//      stores, spills included) is used; ties keep the earlier one, so the traffic is never above
+//      the old per-fold rule (a) and equals it when everything fits:
+//      a. per-fold rule: X slice i is re-fetched in every column fold (os, ws: ceil(N/C)×,
+//         is: ceil(M/C)×).
+//      b. stream order with column chunks (B-resident for os): column folds are grouped into
+//         chunks of x > 1; the chunk's folds run K-slice outer, so X slice i is fetched once per
+//         chunk (ceil(n_outer/x)×). os: the chunk's K × x·C panels of B must fit the filter
+//         buffer; ws/is: the chunk's partial sums (M × x·C, resp. x·C × N at acc_bits) must fit
+//         the ofmap buffer and one X slice its buffer.
+//      c. block order (X-resident, the BitMoD artifact's refetch rule, accelerator.py
+//         `_calc_num_mem_refetch`, cf. models/bitserial): the non-stationary dimension of X is
+//         cut into blocks that fit X's buffer; for each block all folds run, so X is fetched once
+//         and Y once per block. os: blocks of x row folds (x·R rows × K of A in the ifmap buffer);
+//         the B panel of column fold o is fetched by the block's first row fold (by every row
+//         fold if a panel does not fit). ws: blocks of m rows of A (m × K in the ifmap buffer), T
+//         = M split into ceil(M/m) blocks, every B tile fetched ceil(M/m)×. is: blocks of n
+//         columns of B (K × n in the filter buffer), every A tile fetched ceil(N/n)×. Two block
+//         sizes are costed for ws/is: the largest that fits, and the largest whose partial sums
+//         (block × C) also fit the ofmap buffer.
+//      os, a K × C panel of B larger than the filter buffer (every order): the panel is fetched
+//      whole by the first row fold that uses it (per column fold, or per block and column fold),
+//      and half the filter buffer keeps its first rows pinned while the other half streams the
+//      rest, so each further row fold re-fetches panel − filter/2 bytes.
+//      Not modelled: splitting K (os folds always stream the whole K; a K-split os schedule with
+//      partial sums would change cycles and SRAM counts). A larger filter buffer is the cure.
+//   * The stationary tile of ws (B) and is (A) is fetched once per fold (× blocks in order c).
 //   * os: each fold stores its outputs once (accumulated in the PEs, no partial sums).
-//     ws/is: if the partial sums of one column block (M×C for ws, C×N for is, at acc_bits) fit the
-//     ofmap buffer they stay on chip and the final outputs are stored once, at the block's last
-//     fold; otherwise every fold but the last of the block spills its partial sums to DRAM
-//     (store_bytes, acc_bits) and every fold but the first reloads them (counted in load_a_bytes:
-//     TilePlan has no third load field and the sequencer reads load_a from the activation region,
-//     where spilled partial sums live).
+//     ws/is: if the partial sums of one column block (M×C for ws, C×N for is, or the block's /
+//     chunk's share in orders b, c, at acc_bits) fit the ofmap buffer they stay on chip and the
+//     final outputs are stored once, at the block's last K-fold; otherwise every K-fold but the
+//     last spills its partial sums to DRAM (store_bytes, acc_bits) and every K-fold but the first
+//     reloads them (counted in load_a_bytes: TilePlan has no third load field and the sequencer
+//     reads load_a from the activation region, where spilled partial sums live).
 //   Slice bytes use Format::matrix_bytes of the slice (groups run along K), so a scale group cut by
 //   a fold boundary is fetched with each slice using it (exact when R is a multiple of the group).
+//   The double_buffered flag below is computed from the fold slices and does not depend on the
+//   loop order.
 //
 // double_buffered (TilePlan): true when, for each of the three buffers, the operand is either
 // resident (whole operand fits, so every load lands in its own space) or the buffer holds two
@@ -161,7 +194,8 @@ uint64_t systolic_cycles(uint64_t M, uint64_t K, uint64_t N, uint64_t batch,
 /// "pe_active_cycles" (mapped PEs × tile cycles; unmapped PEs are clock-gated),
 /// "pe_stationary_loads" (ws/is operand elements shifted into PE registers),
 /// "sram_read_bits.ifmap", "sram_read_bits.filter", "sram_write_bits.ofmap",
-/// "sram_read_bits.ofmap" (partial-sum reads, physical mode).
+/// "sram_read_bits.ofmap" (partial-sum reads, physical mode), "ovp_decode" (one per element of an
+/// OliVe `ovp*` operand read from its buffer: ifmap reads if A is ovp, filter reads if B is).
 /// Throws std::invalid_argument for non-matmul ops, zero dimensions or 64-bit overflow.
 TilePlan systolic_plan(const Op& op, const SystolicParams& p);
 

@@ -122,6 +122,11 @@ TEST(LutPrecompute, OnChipBuildsFusedLoadsTables) {
     const Op op = gemm(256, 4096, 4096, "fp16", "int1");
     LutCoreParams on = fused(), fu = fused();
     on.precompute = Precompute::on_chip;
+    // B (2 MiB) resident, so that both keep the row order and load A / the tables once. (With the
+    // default 1 MiB weight buffer the fused core now takes the weight-resident order and
+    // re-loads the tables per column superblock, LutBlocking.WeightResidentOrder... below; this
+    // test used that buffer when the traffic rule was "B per row block, A once".)
+    on.weight_sram_bytes = fu.weight_sram_bytes = 4ull << 20;
     const TilePlan pon = lut_core_plan(op, on), pfu = lut_core_plan(op, fu);
     const ActionCounts aon = pon.actions(), afu = pfu.actions();
     // On chip: M·G tables built, with their adds; fused: none here.
@@ -242,6 +247,83 @@ TEST(LutBlocking, TrafficLoadsAOnceAndBPerRowBlock) {
     EXPECT_EQ(b, row_blocks * 4096u * 4096 / 2);
     EXPECT_TRUE(plan.double_buffered);
     EXPECT_EQ(plan.store_bytes(), 256u * 4096 * 2);
+}
+
+TEST(LutBlocking, RowSuperblocksStreamBOncePerSuperblock) {
+    // LLaMA-2-7B q_proj, 256 tokens, int2 weights, tile_m 1, tile_n 128, 16 engines (SN = 2048):
+    // B (4 MiB) is cut into K chunks of 1024 (2 × 1024 × 2048 × 2 bit = 1 MiB); the output
+    // buffer (accumulators + two output blocks: 16 KiB per row) limits a row block to 16 rows,
+    // but the table buffer holds 2 × 32 rows of tables (16 KiB each): superblocks of 32 rows.
+    // Old rule: B per row block, 256/16 = 16 times; now 256/32 = 8 times.
+    const Op op = gemm(256, 4096, 4096, "fp16", "int2");
+    LutCoreParams p;  // on_chip
+    p.tile_m = 1;
+    p.tile_n = 128;
+    p.lookup_ports = 128;
+    const LutBlocking blk = lut_blocking(op, p);
+    EXPECT_EQ(blk.bm, 16u);
+    EXPECT_EQ(blk.kc, 1024u);
+    EXPECT_EQ(blk.super_rows, 32u);
+    EXPECT_FALSE(blk.b_outer);
+    const TilePlan plan = lut_core_plan(op, p);
+    uint64_t a = 0, b = 0;
+    for (const Tile& t : plan.tiles) {
+        a += t.count * t.load_a_bytes;
+        b += t.count * t.load_b_bytes;
+    }
+    EXPECT_EQ(b, 8u * 4096 * 4096 / 4);
+    EXPECT_EQ(a, 256u * 4096 * 2);
+    EXPECT_EQ(plan.store_bytes(), 256u * 4096 * 2);
+    // Same tiles and actions as one row block per superblock (a 512 KiB table buffer: 2 × 16
+    // rows); only the first exposed table build grows, from 16 to 32 rows of tables
+    // (16 rows · 1024 groups · 8 entries / 16 entries per cycle more).
+    LutCoreParams one = p;
+    one.table_sram_bytes = 512 * 1024;
+    ASSERT_EQ(lut_blocking(op, one).super_rows, 16u);
+    const TilePlan ref = lut_core_plan(op, one);
+    EXPECT_EQ(plan.actions().get("lookup"), uint64_t{256} * 4096 * 1024 * 2);
+    EXPECT_EQ(plan.actions().get("table_build"), ref.actions().get("table_build"));
+    EXPECT_EQ(plan.macs(), uint64_t{256} * 4096 * 4096);
+    EXPECT_EQ(plan.compute_cycles(), ref.compute_cycles() + 16 * 1024 * 8 / 16);
+}
+
+TEST(LutBlocking, SuperblocksCoverARowBlockLargerThanM) {
+    // Decode (M = 1 < tile_m = 2): one row block, one superblock, B streamed once.
+    for (const LutCoreParams& p : {LutCoreParams{}, fused()}) {
+        const Op op = gemm(1, 4096, 11008, "fp16", "int4");
+        const TilePlan plan = lut_core_plan(op, p);
+        EXPECT_EQ(plan.macs(), uint64_t{4096} * 11008);
+        uint64_t b = 0;
+        for (const Tile& t : plan.tiles) b += t.count * t.load_b_bytes;
+        EXPECT_EQ(b, op.b.matrix_bytes(4096, 11008));
+        EXPECT_EQ(plan.store_bytes(), 11008u * 2);
+    }
+}
+
+TEST(LutBlocking, WeightResidentOrderWhenItMovesFewerBytes) {
+    // Fused int1, 256×4096×4096, 1 MiB weight buffer: B = 2 MiB, tables 4 MiB (16 KiB a row).
+    // Row order: tables once + B per 32-row superblock (8×): 4 + 16 = 20 MiB. Weight-resident
+    // order: 1024-column superblocks (512 KiB, two in the buffer), tables re-loaded 4×:
+    // 2 + 16 = 18 MiB.
+    const Op op = gemm(256, 4096, 4096, "fp16", "int1");
+    const LutCoreParams p = fused();
+    const LutBlocking blk = lut_blocking(op, p);
+    ASSERT_TRUE(blk.b_outer);
+    EXPECT_EQ(blk.super_cols, 1024u);
+    const TilePlan plan = lut_core_plan(op, p);
+    uint64_t a = 0, b = 0;
+    for (const Tile& t : plan.tiles) {
+        a += t.count * t.load_a_bytes;
+        b += t.count * t.load_b_bytes;
+    }
+    const uint64_t MiB = 1ull << 20;
+    EXPECT_EQ(b, 2 * MiB);
+    EXPECT_EQ(a, 16 * MiB);
+    // Same tiles as the row order: lookups and cycles unchanged.
+    LutCoreParams big = p;
+    big.weight_sram_bytes = 4 * MiB;  // B resident
+    const TilePlan ref = lut_core_plan(op, big);
+    EXPECT_EQ(plan.actions().get("lookup"), ref.actions().get("lookup"));
 }
 
 }  // namespace
