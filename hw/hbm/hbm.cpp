@@ -28,6 +28,17 @@ Hbm::Hbm(sc_core::sc_module_name name, const HbmConfig& cfg, const sim::BuildCon
     m_stats.add_formula(
         "busy_until_ns", [this] { return static_cast<double>(m_busy_until_ps) / 1e3; }, "ns",
         "completion of the latest transaction");
+    if ((m_tr = sim::TraceManager::active())) {
+        // Per channel: bytes moved (counter, at each transaction's completion); device-wide:
+        // refreshes, ACTs and row hits so far. Open-row counts per bank are not traced.
+        const std::string n = this->name();
+        for (uint32_t c = 0; c < m_dram.channel_count(); ++c)
+            m_tr_ch_bytes.push_back(m_tr->add_signal(n + ".ch" + std::to_string(c) + ".bytes", sim::TraceKind::integer,
+                                                     64, sim::TraceFormat::analog));
+        m_tr_refresh = m_tr->add_signal(n + ".refreshes", sim::TraceKind::integer, 64, sim::TraceFormat::analog);
+        m_tr_acts = m_tr->add_signal(n + ".activations", sim::TraceKind::integer, 64, sim::TraceFormat::analog);
+        m_tr_hits = m_tr->add_signal(n + ".row_hits", sim::TraceKind::integer, 64, sim::TraceFormat::analog);
+    }
     const auto& sc = m_dram.config();
     SC_REPORT_INFO(
         this->name(),
@@ -40,8 +51,22 @@ Hbm::Hbm(sc_core::sc_module_name name, const HbmConfig& cfg, const sim::BuildCon
 }
 
 uint64_t Hbm::access(uint64_t addr, uint64_t bytes, bool write, uint64_t start_ps) {
+    const models::dram::Counters before = m_tr ? m_dram.counters() : models::dram::Counters{};
     const uint64_t done = m_dram.access(addr, bytes, write, start_ps);
     m_busy_until_ps = std::max(m_busy_until_ps, done);
+    if (m_tr) {
+        // Tracing only: split the transaction by channel with the address map, burst by burst.
+        const uint64_t bb = m_dram.burst_bytes();
+        std::vector<uint64_t> per_ch(m_tr_ch_bytes.size(), 0);
+        for (uint64_t off = 0; off < bytes; off += bb)
+            per_ch[m_dram.decode((addr + off) % m_dram.capacity()).channel % per_ch.size()] += std::min(bb, bytes - off);
+        for (size_t c = 0; c < per_ch.size(); ++c)
+            if (per_ch[c]) m_tr->add(m_tr_ch_bytes[c], done, static_cast<double>(per_ch[c]));
+        const auto& now = m_dram.counters();
+        if (now.refreshes != before.refreshes) m_tr->add(m_tr_refresh, done, static_cast<double>(now.refreshes - before.refreshes));
+        if (now.acts != before.acts) m_tr->add(m_tr_acts, done, static_cast<double>(now.acts - before.acts));
+        if (now.row_hits != before.row_hits) m_tr->add(m_tr_hits, done, static_cast<double>(now.row_hits - before.row_hits));
+    }
     return done;
 }
 

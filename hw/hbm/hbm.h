@@ -1,4 +1,7 @@
 #pragma once
+#include <vector>
+
+#include "sim/trace_manager.h"
 // `type: hbm`: an HBM2/HBM2E/HBM3 memory behind TLM. Each b_transport is one transaction (often
 // a whole DMA block): models::dram::DramSystem splits it into bursts by the address map and times
 // every burst with bank/row state, JEDEC constraints, refresh and an FR-FCFS controller per
@@ -35,6 +38,10 @@ private:
     models::dram::DramSystem m_dram;
     mutable models::ActionCounts m_counted;
     uint64_t m_busy_until_ps = 0;
+    // Waveforms (null / empty when tracing is off): bytes per channel, refreshes, row hits.
+    sim::TraceManager* m_tr = nullptr;
+    std::vector<uint32_t> m_tr_ch_bytes;
+    uint32_t m_tr_refresh = 0, m_tr_hits = 0, m_tr_acts = 0;
 };
 
 }  // namespace qasim::hw
