@@ -3,6 +3,7 @@
 #   scripts/bench.sh                 # Release build in build-bench/, 5 repetitions per case
 #   REPS=3 BUILD_DIR=build-x scripts/bench.sh
 #   SKIP_LONG=1 scripts/bench.sh     # leave out LLaMA-2-70B prefill (minutes per repetition)
+#   CASE_TIMEOUT=300                 # wall seconds after which a run is stopped and reported so
 # Each case runs REPS times under /usr/bin/time -v; the table gives the median wall time, the
 # simulated time per wall second (report.json total.time_ns / median wall) and the largest peak
 # RSS. HBM bursts per second come from bench/bench_hbm (Google Benchmark), if it exists.
@@ -31,31 +32,40 @@ for f in "$ROOT"/bench/bench_*.cpp; do
 done
 QASIM="$BUILD_DIR/qasim"
 
-# HBM2E variants of the presets: the simple_dram block replaced by `type: hbm, preset: hbm2e`
-# (one stack; its keys differ from simple_dram's, so a --set of the type alone is not enough).
-hbm_variant() {  # $1 = preset yaml, $2 = output
+# The presets model DRAM with the per-burst HBM2E model (type: hbm). A simple_dram variant (one
+# bandwidth, one latency: the presets' memory before the HBM model, 460.8 GB/s HBM2E = 3.6 Gb/s ×
+# 1024 pins per published_numbers.md §3, 100 ns) separates the cost of the HBM model from the rest.
+simple_variant() {  # $1 = preset yaml, $2 = output
     python3 - "$1" "$2" <<'PY'
 import sys, yaml
 hw = yaml.safe_load(open(sys.argv[1]))
 for name, m in hw["memory"].items():
-    if m.get("type") == "simple_dram":
-        hw["memory"][name] = {"type": "hbm", "preset": "hbm2e", "stacks": 1}
-hw["name"] = hw.get("name", "hw") + "-hbm2e"
+    if m.get("type") == "hbm":
+        hw["memory"][name] = {"type": "simple_dram", "bandwidth_gbps": 460.8, "latency_ns": 100,
+                              "capacity_gb": 16}
+hw["name"] = hw.get("name", "hw") + "-simple-dram"
 yaml.safe_dump(hw, open(sys.argv[2], "w"), sort_keys=False)
 PY
 }
-hbm_variant "$ROOT/configs/hw/tpu_like.yaml" "$WORK/tpu_like_hbm2e.yaml"
-hbm_variant "$ROOT/configs/hw/llm_npu.yaml" "$WORK/llm_npu_hbm2e.yaml"
+simple_variant "$ROOT/configs/hw/tpu_like.yaml" "$WORK/tpu_like_simple.yaml"
+simple_variant "$ROOT/configs/hw/llm_npu.yaml" "$WORK/llm_npu_simple.yaml"
+CASE_TIMEOUT="${CASE_TIMEOUT:-300}"
 
 ROWS=()
-# time_case NAME TARGET_S -- qasim args...   (run from the repo root: configs are relative)
+# time_case NAME TARGET_S REPS qasim args...   (run from the repo root: configs are relative)
 time_case() {
-    local name="$1" target="$2"
+    local name="$1" target="$2" reps="$3"
     shift 3
     local walls=() cpus=() rss=0 sim_ns="" status="ok"
-    for ((i = 0; i < REPS; ++i)); do
+    for ((i = 0; i < reps; ++i)); do
         rm -rf "$WORK/out"
-        if ! (cd "$ROOT" && /usr/bin/time -v -o "$WORK/time.txt" "$QASIM" "$@" >"$WORK/log.txt" 2>&1); then
+        local rc=0
+        (cd "$ROOT" && timeout "$CASE_TIMEOUT" /usr/bin/time -v -o "$WORK/time.txt" "$QASIM" "$@" \
+            >"$WORK/log.txt" 2>&1) || rc=$?
+        if [ "$rc" = 124 ]; then
+            status="not finished within ${CASE_TIMEOUT} s wall"
+            break
+        elif [ "$rc" != 0 ]; then
             status="failed: $(tail -n 1 "$WORK/log.txt")"
             break
         fi
@@ -112,23 +122,27 @@ PY
 }
 
 O="--out $WORK/out -q"
-time_case "ViT-B/16 W8A8, tpu_like" 0.5 -- run $O --hw configs/hw/tpu_like.yaml \
-    --workload configs/workloads/vit_b16_w8a8.yaml
-time_case "ViT-B/16 W8A8, tpu_like + HBM2E" 0.5 -- run $O --hw "$WORK/tpu_like_hbm2e.yaml" \
-    --workload configs/workloads/vit_b16_w8a8.yaml
-time_case "ViT-B/16 W8A8, tpu_like, --timeline on" – -- run $O --hw configs/hw/tpu_like.yaml \
-    --workload configs/workloads/vit_b16_w8a8.yaml --timeline "$WORK/timeline.json"
-time_case "LLaMA-2-7B W4 decode B=1 L=1024, llm_npu" 1 -- run $O --hw configs/hw/llm_npu.yaml \
-    --workload "zoo:llama2-7b:decode?quant=W4A16KV2&context=1024"
-time_case "LLaMA-2-7B W4 decode B=1 L=1024, llm_npu + HBM2E" 1 -- run $O \
-    --hw "$WORK/llm_npu_hbm2e.yaml" --workload "zoo:llama2-7b:decode?quant=W4A16KV2&context=1024"
-time_case "LLaMA-2-7B W4 decode B=1 L=1024, tpu_like + HBM2E" 1 -- run $O \
-    --hw "$WORK/tpu_like_hbm2e.yaml" --workload "zoo:llama2-7b:decode?quant=W4A16KV2&context=1024"
+VIT=configs/workloads/vit_b16_w8a8.yaml
+DEC="zoo:llama2-7b:decode?quant=W4A16KV2&context=1024"
+P70="zoo:llama2-70b:prefill?seq=2048&quant=W4A16"
+time_case "ViT-B/16 W8A8, tpu_like (HBM2E)" 0.5 "$REPS" run $O --hw configs/hw/tpu_like.yaml --workload $VIT
+time_case "ViT-B/16 W8A8, tpu_like, simple_dram" 0.5 "$REPS" run $O --hw "$WORK/tpu_like_simple.yaml" \
+    --workload $VIT
+time_case "ViT-B/16 W8A8, tpu_like (HBM2E), --timeline on" – "$REPS" run $O --hw configs/hw/tpu_like.yaml \
+    --workload $VIT --timeline "$WORK/timeline.json"
+time_case "LLaMA-2-7B W4 decode B=1 L=1024, llm_npu (HBM2E)" 1 "$REPS" run $O --hw configs/hw/llm_npu.yaml \
+    --workload "$DEC"
+time_case "LLaMA-2-7B W4 decode B=1 L=1024, tpu_like (HBM2E)" 1 "$REPS" run $O --hw configs/hw/tpu_like.yaml \
+    --workload "$DEC"
+time_case "LLaMA-2-7B W4 decode B=1 L=1024, llm_npu, simple_dram" 1 "$REPS" run $O \
+    --hw "$WORK/llm_npu_simple.yaml" --workload "$DEC"
 if [ "$SKIP_LONG" != 1 ]; then
-    time_case "LLaMA-2-70B W4 prefill S=2048, llm_npu" 30 -- run $O --hw configs/hw/llm_npu.yaml \
-        --workload "zoo:llama2-70b:prefill?seq=2048&quant=W4A16"
+    time_case "LLaMA-2-70B W4 prefill S=2048, llm_npu, simple_dram" 30 "$REPS" run $O \
+        --hw "$WORK/llm_npu_simple.yaml" --workload "$P70"
+    time_case "LLaMA-2-70B W4 prefill S=2048, llm_npu (HBM2E)" 30 1 run $O --hw configs/hw/llm_npu.yaml \
+        --workload "$P70"
 fi
-time_case "27-point sweep systolic_vit, -j 2" – -- sweep configs/sweeps/systolic_vit.yaml -j 2 \
+time_case "27-point sweep systolic_vit (HBM2E), -j 2" – "$REPS" sweep configs/sweeps/systolic_vit.yaml -j 2 \
     --out "$WORK/out" --force
 
 # Micro-benchmarks (Google Benchmark, JSON), one line per benchmark.
