@@ -69,7 +69,7 @@ std::string key_list(const YAML::Node& map) {
             s += ", ...";
             break;
         }
-        s += (s.empty() ? "" : ", ") + kv.first.as<std::string>();
+        s += (s.empty() ? "" : ", ") + (kv.first.IsScalar() ? kv.first.Scalar() : std::string("<non-scalar key>"));
     }
     return s.empty() ? "none" : s;
 }
@@ -190,7 +190,7 @@ GoldenCase parse_golden_case(const std::string& text, const std::string& file) {
     }
     const std::set<std::string> known(std::begin(kCaseKeys), std::end(kCaseKeys));
     for (const auto& kv : root) {
-        const std::string key = kv.first.as<std::string>();
+        const std::string key = map_key(kv.first, "", file);
         if (!known.count(key))
             errs.add(key, "unknown key; allowed keys: " +
                               join(std::begin(kCaseKeys), std::end(kCaseKeys)));
@@ -288,7 +288,7 @@ GoldenCase parse_golden_case(const std::string& text, const std::string& file) {
         std::set<std::string> seen;
         for (const auto& kv : ms) {
             GoldenMetric m;
-            m.path = kv.first.as<std::string>();
+            m.path = map_key(kv.first, "metrics", file);
             const std::string p = "metrics." + m.path;
             if (!seen.insert(m.path).second) {
                 errs.add(p, "duplicate metric");
