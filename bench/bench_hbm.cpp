@@ -4,6 +4,7 @@
 // 20 k–250 k 64 B requests (40 k–500 k bursts) per CPU second at saturation.
 #include <benchmark/benchmark.h>
 
+#include <algorithm>
 #include <random>
 
 #include "models/dram/memtest.h"
@@ -46,7 +47,8 @@ BENCHMARK(BM_MemtestMixed)->Arg(200000)->Unit(benchmark::kMillisecond);
 
 /// The transaction path used by the TLM module: DMA blocks of range(0) bytes, back to back;
 /// range(1) = 1: fast_stream (identical channels timed once, exact); 0: every channel burst by
-/// burst.
+/// burst. The run memo is on in both (SystemConfig::memo); memo_hit% is the share of channel runs
+/// replayed from it.
 void BM_AccessStream(benchmark::State& st) {
     SystemConfig cfg = reference();
     cfg.fast_stream = st.range(1) != 0;
@@ -62,6 +64,9 @@ void BM_AccessStream(benchmark::State& st) {
         benchmark::Counter(static_cast<double>(c.read_bursts), benchmark::Counter::kIsRate);
     st.counters["sim_GB/s"] =
         static_cast<double>(c.read_bursts * 32) / (static_cast<double>(t) / 1e3);
+    const RunMemo& m = d.memo();
+    st.counters["memo_hit%"] = 100.0 * static_cast<double>(m.hits()) /
+                               static_cast<double>(std::max<uint64_t>(1, m.hits() + m.misses()));
 }
 BENCHMARK(BM_AccessStream)->ArgsProduct({{4096, 64 << 10, 1 << 20}, {0, 1}});
 

@@ -124,6 +124,7 @@ PY
 O="--out $WORK/out -q"
 VIT=configs/workloads/vit_b16_w8a8.yaml
 DEC="zoo:llama2-7b:decode?quant=W4A16KV2&context=1024"
+DEC_INT8="zoo:llama2-7b:decode?quant=W4A8KV8,lm_head=int8/channel/fp32&context=1024"
 P70="zoo:llama2-70b:prefill?seq=2048&quant=W4A16"
 time_case "ViT-B/16 W8A8, tpu_like (HBM2E)" 0.5 "$REPS" run $O --hw configs/hw/tpu_like.yaml --workload $VIT
 time_case "ViT-B/16 W8A8, tpu_like, simple_dram" 0.5 "$REPS" run $O --hw "$WORK/tpu_like_simple.yaml" \
@@ -132,8 +133,10 @@ time_case "ViT-B/16 W8A8, tpu_like (HBM2E), --timeline on" – "$REPS" run $O --
     --workload $VIT --timeline "$WORK/timeline.json"
 time_case "LLaMA-2-7B W4 decode B=1 L=1024, llm_npu (HBM2E)" 1 "$REPS" run $O --hw configs/hw/llm_npu.yaml \
     --workload "$DEC"
-time_case "LLaMA-2-7B W4 decode B=1 L=1024, tpu_like (HBM2E)" 1 "$REPS" run $O --hw configs/hw/tpu_like.yaml \
-    --workload "$DEC"
+# tpu_like has int8 PEs: the W4 decode there uses int8 activations, KV cache and lm_head (W4A16's
+# fp16 operands cannot run on int8 PEs).
+time_case "LLaMA-2-7B W4A8KV8 decode B=1 L=1024, tpu_like (HBM2E)" 1 "$REPS" run $O \
+    --hw configs/hw/tpu_like.yaml --workload "$DEC_INT8"
 time_case "LLaMA-2-7B W4 decode B=1 L=1024, llm_npu, simple_dram" 1 "$REPS" run $O \
     --hw "$WORK/llm_npu_simple.yaml" --workload "$DEC"
 if [ "$SKIP_LONG" != 1 ]; then

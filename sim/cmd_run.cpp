@@ -64,7 +64,7 @@ int cmd_run(int argc, char** argv) {
         for (const auto& op : trace.ops) ops.push_back(&op);
         std::unique_ptr<WaveTracer> waves;
         if (tm) {
-            waves = std::make_unique<WaveTracer>(*tm, ops, sim.units(), sim.memories());
+            waves = std::make_unique<WaveTracer>(*tm, ops, sim.units(), sim.memories(), &hw);
             sim.add_observer(waves.get());
             tm->check_globs();
         }

@@ -124,33 +124,28 @@ HwConfig parse_hw_config(const std::string& text, const std::string& file, const
             hw::DmaConfig::fields().parse(raw, hw.dma, "dma", errs);
         }
     }
-    // Instances.
+    // Instances: `units:` and `memory:` are maps of instance name → {type: ..., fields}.
     std::set<std::string> names;
-    auto check_name = [&](const std::string& n, const std::string& path) {
-        if (!names.insert(n).second) errs.add(path, "duplicate instance name '" + n + "'");
+    auto parse_instances = [&](const char* key, const char* what, Role role,
+                               std::vector<InstanceConfig>& out) {
+        const auto sec = root[key];
+        if (!sec) return;
+        if (!sec.IsMap()) {
+            errs.add(key, std::string("must be a map of ") + what +
+                              " name → {type: ..., fields}");
+            return;
+        }
+        for (const auto& kv : sec) {
+            InstanceConfig ic;
+            const std::string n = map_key(kv.first, key, file);
+            const std::string path = std::string(key) + "." + n;
+            if (!names.insert(n).second) errs.add(path, "duplicate instance name '" + n + "'");
+            parse_instance(n, kv.second, role, path, ic, errs);
+            out.push_back(std::move(ic));
+        }
     };
-    if (const auto u = root["units"]) {
-        if (!u.IsMap()) errs.add("units", "must be a map of unit name → {type: ..., fields}");
-        else
-            for (const auto& kv : u) {
-                InstanceConfig ic;
-                const std::string n = map_key(kv.first, "units", file);
-                check_name(n, "units." + n);
-                parse_instance(n, kv.second, Role::unit, "units." + n, ic, errs);
-                hw.units.push_back(std::move(ic));
-            }
-    }
-    if (const auto m = root["memory"]) {
-        if (!m.IsMap()) errs.add("memory", "must be a map of memory name → {type: ..., fields}");
-        else
-            for (const auto& kv : m) {
-                InstanceConfig ic;
-                const std::string n = map_key(kv.first, "memory", file);
-                check_name(n, "memory." + n);
-                parse_instance(n, kv.second, Role::memory, "memory." + n, ic, errs);
-                hw.memories.push_back(std::move(ic));
-            }
-    }
+    parse_instances("units", "unit", Role::unit, hw.units);
+    parse_instances("memory", "memory", Role::memory, hw.memories);
     if (hw.memories.empty()) errs.add("memory", "at least one memory is required (e.g. {dram0: {type: ideal}})");
     if (const auto ic = root["interconnect"]) {
         parse_instance("xbar", ic, Role::interconnect, "interconnect", hw.interconnect, errs);

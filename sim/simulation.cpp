@@ -54,7 +54,10 @@ Simulation::Simulation(const HwConfig& hw, const workloads::Trace& trace, const 
     m_xbar = dynamic_cast<hw::Interconnect*>(xm);
     m_dma = std::make_unique<hw::Dma>("dma", hw.dma);
     m_xbar->bind_initiator(m_dma->mem_out);
-    for (size_t i = 0; i < m_mems.size(); ++i) m_xbar->bind_target(*m_mems[i], (i + 1) * kWindow, m_mems[i]->capacity_bytes());
+    for (size_t i = 0; i < m_mems.size(); ++i) {
+        m_xbar->bind_target(*m_mems[i], (i + 1) * kWindow, m_mems[i]->capacity_bytes());
+        m_dma->add_memory_window((i + 1) * kWindow, m_mems[i]->capacity_bytes(), m_mems[i]->request_queue_bytes());
+    }
 
     // Map every op to a unit: the first matching rule wins; its unit must accept the op.
     hw::SequencerSetup setup;

@@ -37,6 +37,9 @@ public:
         return nullptr;
     }
 
+    /// Whether the plan of the op last passed to find() is double-buffered.
+    bool double_buffered() const { return m_plan.double_buffered; }
+
 private:
     std::vector<const models::Op*> m_ops;
     std::vector<hw::ComputeUnit*> m_units;

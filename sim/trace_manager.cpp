@@ -10,6 +10,7 @@
 #include <map>
 #include <memory>
 
+#include "models/text.h"
 #include "sim/cli_util.h"
 #include "sim/errors.h"
 #include "sim/stream_out.h"
@@ -18,18 +19,6 @@ namespace qasim::sim {
 namespace {
 
 TraceManager* g_active = nullptr;
-
-std::vector<std::string> split(const std::string& s, char sep) {
-    std::vector<std::string> v;
-    size_t b = 0;
-    while (true) {
-        const size_t e = s.find(sep, b);
-        v.push_back(s.substr(b, e == std::string::npos ? std::string::npos : e - b));
-        if (e == std::string::npos) break;
-        b = e + 1;
-    }
-    return v;
-}
 
 // VCD identifier codes: printable ASCII '!'..'~' in base 94 (IEEE 1364 §18.2.1).
 std::string vcd_id(size_t n) {
@@ -71,7 +60,7 @@ constexpr unsigned kTrGrpBegin = 0x800000, kTrGrpEnd = 0x1000000;
 
 std::vector<std::string> parse_signal_globs(const std::string& arg) {
     std::vector<std::string> globs;
-    for (const auto& g : split(arg, ',')) {
+    for (const auto& g : models::split(arg, ',')) {
         if (g.empty())
             throw ConfigError(
                 "--vcd-signals: '" + arg +
@@ -175,7 +164,7 @@ void TraceManager::emit_vcd(StreamOut& o) {
     // Header: scope tree under `top`.
     Scope root;
     for (size_t i = 0; i < m_sigs.size(); ++i) {
-        const auto parts = split(m_sigs[i].path, '.');
+        const auto parts = models::split(m_sigs[i].path, '.');
         Scope* s = &root;
         for (size_t k = 0; k + 1 < parts.size(); ++k) s = s->child(parts[k]);
         s->sigs.push_back(i);
@@ -185,7 +174,7 @@ void TraceManager::emit_vcd(StreamOut& o) {
         o << "$scope module " + name + " $end\n";
         for (size_t i : s.sigs) {
             const Signal& g = m_sigs[i];
-            const std::string leaf = split(g.path, '.').back();
+            const std::string leaf = models::split(g.path, '.').back();
             if (g.kind == TraceKind::real)
                 o << "$var real 64 " + g.id + " " + leaf + " $end\n";
             else if (g.kind == TraceKind::bit)
@@ -290,7 +279,7 @@ std::string TraceManager::gtkw_text(const std::string& vcd_path) const {
                   static_cast<unsigned long long>(m_opts.window_start_ps));
     o += std::string(zbuf) +
          " -1 -1 -1 -1 -1 -1 -1 -1 -1 -1 -1 -1 -1 -1 -1 -1 -1 -1 -1 -1 -1 -1 -1 -1 -1\n";
-    o += "[treeopen] top.\n[sst_width] 220\n[signals_width] 300\n[sst_expanded] "
+    o += "[treeopen] top.\n[sst_width] 220\n[signals_width] 360\n[sst_expanded] "
          "1\n[sst_vpaned_height] 250\n";
     auto flags = [](unsigned f) {
         char b[16];
@@ -311,7 +300,16 @@ std::string TraceManager::gtkw_text(const std::string& vcd_path) const {
         for (size_t i : members[g]) {
             const Signal& s = m_sigs[i];
             // GTKWave names `integer` vars without a bit range (top.sa0.op, not top.sa0.op[31:0]).
-            const std::string name = "top." + s.path;
+            // A signal nested below its group (sa0.ifmap_sram.occupancy_bytes) gets its path in
+            // the group as alias ("+{alias} name"), with spaces for dots: GTKWave shows only the
+            // last dot-separated component of a name or alias.
+            std::string name = "top." + s.path;
+            const size_t d = s.path.find('.');
+            if (d != std::string::npos && s.path.find('.', d + 1) != std::string::npos) {
+                std::string alias = s.path.substr(d + 1);
+                std::replace(alias.begin(), alias.end(), '.', ' ');
+                name = "+{" + alias + "} " + name;
+            }
             if (s.format == TraceFormat::analog) {
                 o += flags(kTrAnalogStep | kTrRjustify | kTrDec) + name + "\n";
                 o += flags(kTrAnalogBlankStretch) + "-\n";  // a taller row for the plot

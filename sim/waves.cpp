@@ -1,22 +1,96 @@
 #include "sim/waves.h"
 
+#include <algorithm>
 #include <cmath>
+#include <cstdlib>
 
 namespace qasim::sim {
+namespace {
+
+enum : int { kA = 1, kB = 2, kOut = 4 };
+
+/// An operand buffer of a unit type: the config key of its capacity (KiB), the signal name, which
+/// operands it holds, and (optionally) the value a config key must have for this role.
+struct BufferDef {
+    const char* type;
+    const char* key;
+    const char* name;
+    int roles;
+    const char* when_key;
+    const char* when_value;
+};
+
+// Which buffer holds which operand, from each unit's config and model:
+//  systolic_array  (hw/systolic, models/systolic): ifmap = A, filter = B, ofmap = outputs;
+//  bitserial_array (hw/bitserial): act = A, weight = B, out = outputs;
+//  mac_tensor_core, lut_tensor_core (hw/lut_core, models/lut_core/lut_model.cpp): act = A, weight =
+//    B, out = outputs; with `precompute: fused` operand A is the tables built by the preceding op,
+//    loaded into the table buffer (with on_chip the tables are built from the act buffer on chip);
+//  vector_unit (models/vector): one local buffer for inputs and outputs.
+// sram_pim holds its weights in the array itself (no operand buffer is traced).
+const BufferDef kUnitBuffers[] = {
+    {"systolic_array", "ifmap_sram_kb", "ifmap_sram", kA, nullptr, nullptr},
+    {"systolic_array", "filter_sram_kb", "filter_sram", kB, nullptr, nullptr},
+    {"systolic_array", "ofmap_sram_kb", "ofmap_sram", kOut, nullptr, nullptr},
+    {"bitserial_array", "act_sram_kb", "act_sram", kA, nullptr, nullptr},
+    {"bitserial_array", "weight_sram_kb", "weight_sram", kB, nullptr, nullptr},
+    {"bitserial_array", "out_sram_kb", "out_sram", kOut, nullptr, nullptr},
+    {"mac_tensor_core", "act_sram_kb", "act_sram", kA, nullptr, nullptr},
+    {"mac_tensor_core", "weight_sram_kb", "weight_sram", kB, nullptr, nullptr},
+    {"mac_tensor_core", "out_sram_kb", "out_sram", kOut, nullptr, nullptr},
+    {"lut_tensor_core", "act_sram_kb", "act_sram", kA, "precompute", "on_chip"},
+    {"lut_tensor_core", "table_sram_kb", "table_sram", kA, "precompute", "fused"},
+    {"lut_tensor_core", "weight_sram_kb", "weight_sram", kB, nullptr, nullptr},
+    {"lut_tensor_core", "out_sram_kb", "out_sram", kOut, nullptr, nullptr},
+    {"vector_unit", "buffer_kb", "buffer", kA | kB | kOut, nullptr, nullptr},
+};
+
+const std::string* resolved_value(const InstanceConfig& ic, const std::string& key) {
+    if (!ic.cfg) return nullptr;
+    for (const auto& [k, v] : ic.cfg->resolved)
+        if (k == key) return &v;
+    return nullptr;
+}
+
+}  // namespace
 
 WaveTracer::WaveTracer(TraceManager& tm, const std::vector<const models::Op*>& ops,
                        const std::vector<hw::ComputeUnit*>& units,
-                       const std::vector<hw::MemoryTarget*>& mems)
+                       const std::vector<hw::MemoryTarget*>& mems, const HwConfig* hw)
     : m_tm(tm), m_tiles(ops, units), m_mems(mems) {
     m_layer = tm.add_signal("layer", TraceKind::integer, 32, TraceFormat::decimal, true);
-    for (auto* u : units) {
-        const std::string n = u->unit_name();
+    m_bufs.resize(units.size());
+    for (size_t i = 0; i < units.size(); ++i) {
+        const std::string n = units[i]->unit_name();
         UnitSig s;
         s.busy = tm.add_signal(n + ".busy", TraceKind::bit, 1, TraceFormat::binary);
         s.pes = tm.add_signal(n + ".active_pes", TraceKind::integer, 32, TraceFormat::analog);
         s.op = tm.add_signal(n + ".op", TraceKind::integer, 32, TraceFormat::decimal, true);
         s.tile = tm.add_signal(n + ".tile", TraceKind::integer, 64, TraceFormat::decimal, true);
         m_units.push_back(s);
+        // Operand buffers, grouped with their unit.
+        const InstanceConfig* ic = hw ? hw->find_unit(n) : nullptr;
+        if (!ic) continue;
+        UnitBufs& ub = m_bufs[i];
+        for (const BufferDef& d : kUnitBuffers) {
+            if (ic->type != d.type) continue;
+            const std::string* kb = resolved_value(*ic, d.key);
+            if (!kb) continue;
+            if (d.when_key) {
+                const std::string* w = resolved_value(*ic, d.when_key);
+                if (!w || *w != d.when_value) continue;
+            }
+            Buffer b;
+            b.capacity = std::strtoull(kb->c_str(), nullptr, 10) * 1024;
+            b.occ = tm.add_signal(n + "." + d.name + ".occupancy_bytes", TraceKind::integer, 64,
+                                  TraceFormat::analog);
+            const int idx = static_cast<int>(ub.bufs.size());
+            ub.bufs.push_back(b);
+            if (d.roles & kA) ub.a = idx;
+            if (d.roles & kB) ub.b = idx;
+            if (d.roles & kOut) ub.out = idx;
+            m_any_buf = true;
+        }
     }
     const char* ch[2] = {"dma.rd_", "dma.wr_"};
     for (int c = 0; c < 2; ++c) {
@@ -35,12 +109,57 @@ WaveTracer::WaveTracer(TraceManager& tm, const std::vector<const models::Op*>& o
         s.bw = tm.add_signal(n + ".bw_gbps", TraceKind::real, 64, TraceFormat::analog);
         s.last_rd = m->read_bytes();
         s.last_wr = m->write_bytes();
+        const InstanceConfig* ic = hw ? hw->find_memory(n) : nullptr;
+        if (ic && ic->type == "sram") {
+            s.occupancy = true;
+            s.occ = tm.add_signal(n + ".occupancy_bytes", TraceKind::integer, 64,
+                                  TraceFormat::analog);
+        }
         m_mem.push_back(s);
     }
 }
 
+void WaveTracer::on_layer_begin(size_t) {
+    m_reads.clear();
+    m_stores.clear();
+    m_op_unit = static_cast<size_t>(-1);
+}
+
+void WaveTracer::release(size_t unit) {
+    if (unit >= m_bufs.size()) return;
+    UnitBufs& ub = m_bufs[unit];
+    for (auto [buf, res] : {std::make_pair(ub.a, &ub.res_a), std::make_pair(ub.b, &ub.res_b)}) {
+        if (buf >= 0 && res->bytes)
+            m_tm.add(ub.bufs[buf].occ, res->last_use_end, -static_cast<double>(res->bytes));
+        *res = Content{};
+    }
+    ub.group_open = false;
+}
+
 void WaveTracer::on_layer_end(size_t op_index, const hw::LayerResult& r) {
     m_tm.set(m_layer, r.start_ps, static_cast<double>(op_index));
+    // The op's operands leave their buffers when its last tile using them ends.
+    release(m_op_unit);
+    // `type: sram` memories: the previous op's output has been consumed by this op.
+    for (MemSig& m : m_mem) {
+        if (!m.occupancy) continue;
+        if (m.produced_prev) m_tm.add(m.occ, r.end_ps, -static_cast<double>(m.produced_prev));
+        m.produced_prev = m.produced;
+        m.produced = 0;
+    }
+}
+
+void WaveTracer::occupy(size_t unit, int buf, Content& res, const Read* load, uint64_t slot,
+                        uint64_t use_end) {
+    if (buf < 0) return;
+    const H h = m_bufs[unit].bufs[buf].occ;
+    if (load) {
+        // New data replaces the resident data, which leaves at the end of its last user.
+        if (res.bytes) m_tm.add(h, res.last_use_end, -static_cast<double>(res.bytes));
+        res.bytes = std::min(load->bytes, slot);
+        if (res.bytes) m_tm.add(h, load->start, static_cast<double>(res.bytes));
+    }
+    if (res.bytes) res.last_use_end = use_end;
 }
 
 void WaveTracer::on_compute(size_t op_index, size_t unit, uint64_t tile_index, uint64_t s,
@@ -58,10 +177,55 @@ void WaveTracer::on_compute(size_t op_index, size_t unit, uint64_t tile_index, u
     m_tm.add(u.pes, e, -pes);
     m_tm.set(u.op, s, static_cast<double>(op_index));
     m_tm.set(u.tile, s, static_cast<double>(tile_index));
+    if (m_any_buf) buffers_on_compute(unit, t, s, e);
+    m_reads.clear();
+    m_op_unit = unit;
+}
+
+void WaveTracer::buffers_on_compute(size_t unit, const models::Tile* t, uint64_t s, uint64_t e) {
+    // The reads since the previous compute are this tile's loads: B first, then A (the sequencer's
+    // event order); a store announced here is the next write transfer.
+    if (!t || unit >= m_bufs.size()) return;
+    UnitBufs& ub = m_bufs[unit];
+    const Read* rb = nullptr;
+    const Read* ra = nullptr;
+    size_t k = 0;
+    if (t->load_b_bytes && k < m_reads.size()) rb = &m_reads[k++];
+    if (t->load_a_bytes && k < m_reads.size()) ra = &m_reads[k++];
+    const bool dbl = m_tiles.double_buffered();
+    auto slot = [&](int buf) {
+        const uint64_t c = ub.bufs[buf].capacity;
+        return dbl ? c / 2 : c;
+    };
+    if (ub.a >= 0) occupy(unit, ub.a, ub.res_a, ra, slot(ub.a), e);
+    if (ub.b >= 0) occupy(unit, ub.b, ub.res_b, rb, slot(ub.b), e);
+    if (!ub.group_open) {
+        ub.group_open = true;
+        ub.group_start = s;
+    }
+    if (t->store_bytes) {
+        PendingStore ps{ub.out, unit, 0};
+        if (ub.out >= 0) {
+            ps.bytes = std::min(t->store_bytes, slot(ub.out));
+            m_tm.add(ub.bufs[ub.out].occ, ub.group_start, static_cast<double>(ps.bytes));
+        }
+        m_stores.push_back(ps);
+        ub.group_open = false;
+    }
 }
 
 void WaveTracer::on_dma(size_t, int channel, uint64_t bytes, uint64_t s, uint64_t e) {
     const DmaSig& d = m_dma[channel ? 1 : 0];
+    if (m_any_buf) {
+        if (!channel) {
+            m_reads.push_back(Read{bytes, s, e});
+        } else if (!m_stores.empty()) {
+            const PendingStore ps = m_stores.front();
+            m_stores.erase(m_stores.begin());
+            if (ps.buf >= 0 && ps.bytes)
+                m_tm.add(m_bufs[ps.unit].bufs[ps.buf].occ, e, -static_cast<double>(ps.bytes));
+        }
+    }
     const double dur = static_cast<double>(e - s);
     m_tm.add(d.inflight, s, 1);
     m_tm.add(d.inflight, e, -1);
@@ -81,6 +245,10 @@ void WaveTracer::on_dma(size_t, int channel, uint64_t bytes, uint64_t s, uint64_
         m.last_wr = wr;
         if (drd > 0) m_tm.add(m.rd, e, drd);
         if (dwr > 0) m_tm.add(m.wr, e, dwr);
+        if (m.occupancy && dwr > 0) {
+            m_tm.add(m.occ, e, dwr);
+            m.produced += static_cast<uint64_t>(dwr);
+        }
         if (e > s && drd + dwr > 0) {
             m_tm.add(m.bw, s, (drd + dwr) * 1e3 / dur);
             m_tm.add(m.bw, e, -(drd + dwr) * 1e3 / dur);

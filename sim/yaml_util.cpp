@@ -6,6 +6,8 @@
 #include <fstream>
 #include <sstream>
 
+#include "models/text.h"
+
 namespace qasim::sim {
 
 std::string read_text_file(const std::string& path, const std::string& what) {
@@ -28,23 +30,6 @@ YAML::Node load_yaml_text(const std::string& text, const std::string& file) {
     }
 }
 
-namespace {
-std::vector<std::string> split_path(const std::string& p) {
-    std::vector<std::string> parts;
-    std::string cur;
-    for (char c : p) {
-        if (c == '.') {
-            parts.push_back(cur);
-            cur.clear();
-        } else {
-            cur += c;
-        }
-    }
-    parts.push_back(cur);
-    return parts;
-}
-}  // namespace
-
 void apply_overrides(YAML::Node& root, const std::vector<std::string>& overrides, const std::string& file) {
     for (const auto& ov : overrides) {
         const auto eq = ov.find('=');
@@ -52,7 +37,7 @@ void apply_overrides(YAML::Node& root, const std::vector<std::string>& overrides
             throw ConfigError("--set '" + ov + "': must be KEY.PATH=VALUE (e.g. units.sa0.rows=64)");
         const std::string path = ov.substr(0, eq);
         const std::string value = ov.substr(eq + 1);
-        auto parts = split_path(path);
+        auto parts = models::split(path, '.');
         for (const auto& p : parts)
             if (p.empty()) throw ConfigError("--set '" + ov + "': empty component in key path '" + path + "'");
         // Walk with reset() copies: yaml-cpp nodes are handles.

@@ -4,12 +4,14 @@
 #include <string>
 #include <vector>
 
+#include "models/text.h"
+
 namespace qasim::workloads {
 
 /// Strict unsigned decimal (digits only, no sign, no exponent, no overflow).
 bool parse_u64_strict(const std::string& s, uint64_t* out);
 std::string trim(const std::string& s);
-std::vector<std::string> split(const std::string& s, char sep);
+using models::split;  ///< fields between separators, empty ones kept (models/text.h)
 std::string join(const std::vector<std::string>& v, const std::string& sep);
 std::string lower(std::string s);
 /// 'text' in single quotes, for messages.

@@ -65,6 +65,10 @@ public:
     /// Hit/access counters so that per-layer rates can be computed as differences.
     virtual uint64_t row_hits() const { return 0; }
     virtual uint64_t row_accesses() const { return 0; }
+    /// Bytes of requests the memory's controllers hold in their queues, per direction (0: the
+    /// memory has no request-queue model). A DMA whose outstanding window is larger than this
+    /// offers such a memory whole transfers (Dma, `coalesce`).
+    virtual uint64_t request_queue_bytes() const { return 0; }
     virtual std::string memory_name() const = 0;
 };
 

@@ -7,7 +7,7 @@
 #include <tlm_utils/simple_target_socket.h>
 
 #include "hw/common/interfaces.h"
-#include "hw/common/time.h"
+#include "hw/common/tile_counters.h"
 #include "sim/registry.h"
 
 namespace qasim::hw {
@@ -19,15 +19,17 @@ public:
     UnitBase(sc_core::sc_module_name name, const sim::BuildContext& ctx)
         : sc_core::sc_module(name), m_stats(this->name()), m_clock_mhz(ctx.clock_mhz) {
         cmd_in.register_b_transport(this, &UnitBase::b_transport);
-        m_stats.add("busy_cycles", &m_busy_cycles, "cycles", "cycles spent computing tiles");
-        m_stats.add("tiles", &m_tiles, "tiles", "tiles executed");
-        m_stats.add("macs", &m_macs, "MAC", "useful MACs (or element ops for vector units)");
-        m_stats.add("sram_read_bytes", &m_sram_rd, "B", "operand buffer reads");
-        m_stats.add("sram_write_bytes", &m_sram_wr, "B", "operand buffer writes");
+        m_stats.add("busy_cycles", &m_counters.busy_cycles, "cycles",
+                    "cycles spent computing tiles");
+        m_stats.add("tiles", &m_counters.tiles, "tiles", "tiles executed");
+        m_stats.add("macs", &m_counters.macs, "MAC",
+                    "useful MACs (or element ops for vector units)");
+        m_stats.add("sram_read_bytes", &m_counters.sram_read_bytes, "B", "operand buffer reads");
+        m_stats.add("sram_write_bytes", &m_counters.sram_write_bytes, "B", "operand buffer writes");
     }
 
     tlm::tlm_target_socket<>& cmd_socket() override { return cmd_in; }
-    uint64_t busy_cycles() const override { return m_busy_cycles; }
+    uint64_t busy_cycles() const override { return m_counters.busy_cycles; }
     std::string unit_name() const override { return name(); }
     const sim::StatsGroup& stats() const override { return m_stats; }
     const models::ActionCounts& action_counts() const override { return m_actions; }
@@ -39,24 +41,10 @@ protected:
 
 private:
     void b_transport(tlm::tlm_generic_payload& gp, sc_core::sc_time& delay) {
-        auto* cmd = gp.get_extension<TileCommand>();
-        if (!cmd || !cmd->tile) {
-            gp.set_response_status(tlm::TLM_GENERIC_ERROR_RESPONSE);
-            return;
-        }
-        const models::Tile& t = *cmd->tile;
-        const uint64_t cycles = t.compute_cycles * cmd->count;
-        delay += from_ps(cycles_to_ps(cycles, m_clock_mhz));
-        m_busy_cycles += cycles;
-        m_tiles += cmd->count;
-        m_macs += t.macs * cmd->count;
-        m_sram_rd += t.sram_read_bytes * cmd->count;
-        m_sram_wr += t.sram_write_bytes * cmd->count;
-        m_actions.merge(t.actions, cmd->count);
-        gp.set_response_status(tlm::TLM_OK_RESPONSE);
+        execute_tile_command(gp, delay, m_clock_mhz, m_counters, m_actions);
     }
 
-    uint64_t m_busy_cycles = 0, m_tiles = 0, m_macs = 0, m_sram_rd = 0, m_sram_wr = 0;
+    TileCounters m_counters;
 };
 
 }  // namespace qasim::hw

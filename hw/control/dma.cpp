@@ -11,7 +11,11 @@ const sim::FieldTable<DmaConfig>& DmaConfig::fields() {
                               .u64("block_bytes", &DmaConfig::block_bytes, "B", "bytes per memory transaction", 32,
                                    1ull << 30)
                               .u64("max_outstanding", &DmaConfig::max_outstanding, "blocks",
-                                   "blocks in flight per channel", 1, 4096);
+                                   "blocks in flight per channel", 1, 4096)
+                              .boolean("coalesce", &DmaConfig::coalesce,
+                                       "offer whole transfers to memories that model request queues (HBM) "
+                                       "when the outstanding window exceeds twice their queues; false: "
+                                       "always block by block");
     return t;
 }
 
@@ -21,6 +25,22 @@ Dma::Dma(sc_core::sc_module_name name, const DmaConfig& cfg)
     m_stats.add("read_bytes", &m_read_bytes, "B", "bytes loaded");
     m_stats.add("write_bytes", &m_write_bytes, "B", "bytes stored");
     m_stats.add("blocks", &m_blocks, "transactions", "memory transactions issued");
+}
+
+void Dma::add_memory_window(uint64_t base, uint64_t size, uint64_t queue_bytes) {
+    m_windows.push_back({base, size, queue_bytes});
+}
+
+bool Dma::whole(uint64_t addr, uint64_t bytes) const {
+    if (!m_cfg.coalesce) return false;
+    for (const Window& w : m_windows) {
+        if (addr < w.base || addr - w.base >= w.size) continue;
+        if (w.queue_bytes == 0 || bytes > w.size - (addr - w.base)) return false;
+        // The window exceeds twice the queues: they fill (and push back) before it does.
+        const unsigned __int128 window = static_cast<unsigned __int128>(m_cfg.max_outstanding) * m_cfg.block_bytes;
+        return window >= 2 * static_cast<unsigned __int128>(w.queue_bytes);
+    }
+    return false;
 }
 
 void Dma::b_transport(tlm::tlm_generic_payload& cmd, sc_core::sc_time& delay) {
@@ -36,7 +56,23 @@ void Dma::b_transport(tlm::tlm_generic_payload& cmd, sc_core::sc_time& delay) {
     gp.set_data_ptr(m_dummy);  // timing only: targets never touch data
     gp.set_byte_enable_ptr(nullptr);
     gp.set_dmi_allowed(false);
-    for (uint64_t off = 0; off < total; off += m_cfg.block_bytes) {
+    const bool coalesced = total > 0 && whole(base, total);
+    if (coalesced) {
+        // One transaction: the memory's queues, not the outstanding window, pace it (file comment).
+        gp.set_address(base);
+        gp.set_data_length(total);
+        gp.set_streaming_width(total);
+        gp.set_response_status(tlm::TLM_INCOMPLETE_RESPONSE);
+        sc_core::sc_time d = from_ps(t0 - now);
+        mem_out->b_transport(gp, d);
+        if (gp.is_response_error()) {
+            SC_REPORT_FATAL(name(), ("memory transaction failed at address " + std::to_string(base) + ": " +
+                                     gp.get_response_string()).c_str());
+        }
+        done_all = std::max(done_all, now + to_ps(d));
+        m_blocks += (total + m_cfg.block_bytes - 1) / m_cfg.block_bytes;
+    }
+    for (uint64_t off = 0; off < total && !coalesced; off += m_cfg.block_bytes) {
         const uint64_t len = std::min(m_cfg.block_bytes, total - off);
         // A block issues when a slot frees: the oldest in-flight block has completed.
         uint64_t issue = t0;

@@ -43,6 +43,13 @@ struct LayerResult {
 };
 
 /// Told about progress (report attribution, waveforms, timelines). All times in ps.
+///
+/// Event order (a contract: sim/waves.cpp attributes transfers to tiles and operands by it). Per
+/// op j, in program order: on_layer_begin(j); the loads of tile 0; then for each tile i:
+/// on_compute(i), the loads of tile i+1 (if any), the store of tile i (if it stores); finally
+/// on_layer_end(j). The loads of a tile are read transfers (channel 0): operand B first, then
+/// operand A, each only when its byte count is non-zero; a store is one write transfer (channel 1).
+/// Events of one op never interleave with those of another.
 class SequencerObserver {
 public:
     virtual ~SequencerObserver() = default;

@@ -29,12 +29,17 @@ Hbm::Hbm(sc_core::sc_module_name name, const HbmConfig& cfg, const sim::BuildCon
         "busy_until_ns", [this] { return static_cast<double>(m_busy_until_ps) / 1e3; }, "ns",
         "completion of the latest transaction");
     if ((m_tr = sim::TraceManager::active())) {
-        // Per channel: bytes moved (counter, at each transaction's completion); device-wide:
-        // refreshes, ACTs and row hits so far. Open-row counts per bank are not traced.
+        // Per channel: bytes moved (counter, at each transaction's completion) and banks with an
+        // open row (sampled after each transaction); device-wide: refreshes, ACTs and row hits.
         const std::string n = this->name();
-        for (uint32_t c = 0; c < m_dram.channel_count(); ++c)
-            m_tr_ch_bytes.push_back(m_tr->add_signal(n + ".ch" + std::to_string(c) + ".bytes", sim::TraceKind::integer,
-                                                     64, sim::TraceFormat::analog));
+        for (uint32_t c = 0; c < m_dram.channel_count(); ++c) {
+            const std::string ch = n + ".ch" + std::to_string(c);
+            m_tr_ch_bytes.push_back(m_tr->add_signal(ch + ".bytes", sim::TraceKind::integer, 64,
+                                                     sim::TraceFormat::analog));
+            m_tr_ch_open.push_back(m_tr->add_signal(ch + ".open_rows", sim::TraceKind::integer, 16,
+                                                    sim::TraceFormat::analog));
+        }
+        m_tr_open_last.assign(m_dram.channel_count(), 0);
         m_tr_refresh = m_tr->add_signal(n + ".refreshes", sim::TraceKind::integer, 64, sim::TraceFormat::analog);
         m_tr_acts = m_tr->add_signal(n + ".activations", sim::TraceKind::integer, 64, sim::TraceFormat::analog);
         m_tr_hits = m_tr->add_signal(n + ".row_hits", sim::TraceKind::integer, 64, sim::TraceFormat::analog);
@@ -66,8 +71,25 @@ uint64_t Hbm::access(uint64_t addr, uint64_t bytes, bool write, uint64_t start_p
         if (now.refreshes != before.refreshes) m_tr->add(m_tr_refresh, done, static_cast<double>(now.refreshes - before.refreshes));
         if (now.acts != before.acts) m_tr->add(m_tr_acts, done, static_cast<double>(now.acts - before.acts));
         if (now.row_hits != before.row_hits) m_tr->add(m_tr_hits, done, static_cast<double>(now.row_hits - before.row_hits));
+        // Open rows per channel once the transaction is served (the controller has issued its
+        // commands; with fast_stream, channels that share a state show the same count). A sample
+        // equal to the previous one is skipped unless completions went back in time.
+        for (uint32_t c = 0; c < m_tr_ch_open.size(); ++c) {
+            const uint32_t open = m_dram.open_rows(c);
+            if (open == m_tr_open_last[c] && done >= m_tr_open_t) continue;
+            m_tr_open_last[c] = open;
+            m_tr->set(m_tr_ch_open[c], done, static_cast<double>(open));
+        }
+        m_tr_open_t = std::max(m_tr_open_t, done);
     }
     return done;
+}
+
+uint64_t Hbm::request_queue_bytes() const {
+    // Every channel queues up to read/write_queue_depth bursts (models/dram/channel.h).
+    const auto& k = m_dram.config().ctrl;
+    return static_cast<uint64_t>(m_dram.channel_count()) *
+           std::max(k.read_queue_depth, k.write_queue_depth) * m_dram.burst_bytes();
 }
 
 uint64_t Hbm::row_accesses() const {

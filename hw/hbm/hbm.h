@@ -26,6 +26,7 @@ public:
     double row_hit_rate() const override;
     uint64_t row_hits() const override { return m_dram.counters().row_hits; }
     uint64_t row_accesses() const override;
+    uint64_t request_queue_bytes() const override;
 
     const models::dram::DramSystem& dram() const { return m_dram; }
     const HbmConfig& config() const { return m_cfg; }
@@ -38,9 +39,13 @@ private:
     models::dram::DramSystem m_dram;
     mutable models::ActionCounts m_counted;
     uint64_t m_busy_until_ps = 0;
-    // Waveforms (null / empty when tracing is off): bytes per channel, refreshes, row hits.
+    // Waveforms (null / empty when tracing is off): bytes and open rows per channel, refreshes,
+    // ACTs, row hits.
     sim::TraceManager* m_tr = nullptr;
     std::vector<uint32_t> m_tr_ch_bytes;
+    std::vector<uint32_t> m_tr_ch_open;    ///< handles of chN.open_rows
+    std::vector<uint32_t> m_tr_open_last;  ///< last traced open-row count per channel
+    uint64_t m_tr_open_t = 0;              ///< latest completion sampled (ps)
     uint32_t m_tr_refresh = 0, m_tr_hits = 0, m_tr_acts = 0;
 };
 

@@ -135,6 +135,7 @@ models::dram::SystemConfig HbmConfig::resolve() const {
     s.ctrl.page_policy = page_policy;
     s.ctrl.refresh = refresh;
     s.fast_stream = fast_stream;
+    s.memo = memo;
     return s;
 }
 
@@ -180,6 +181,9 @@ const sim::FieldTable<HbmConfig>& HbmConfig::fields() {
         t.boolean("fast_stream", &HbmConfig::fast_stream,
                   "time channels in identical states fed identical bursts once (exact, faster "
                   "DMA blocks); false: every channel burst by burst");
+        t.boolean("memo", &HbmConfig::memo,
+                  "replay a channel's run of a DMA block from a memo of runs from equivalent "
+                  "states (exact, faster DMA blocks); false: every run simulated");
         for (const auto& o : kU64) {
             const auto m = o.member;
             const auto ref = o.ref;

@@ -27,6 +27,7 @@ struct HbmConfig {
     uint64_t row_hit_cap =
         16;  ///< row hits that may bypass an older request to another row (0: none)
     bool fast_stream = true;  ///< exact channel-symmetry shortcut for DMA blocks (dram_system.h)
+    bool memo = true;  ///< exact replay of per-channel DMA-block runs seen before (dram_system.h)
 
     // Organisation overrides (unset: preset value).
     std::optional<uint64_t> channels, pseudo_channels, sids, bank_groups, banks_per_group, rows,

@@ -16,13 +16,16 @@ int ceil_log2(uint64_t x) {
 
 const sim::FieldTable<LutTensorCoreConfig>& LutTensorCoreConfig::fields() {
     using C = LutTensorCoreConfig;
-    static const auto t =
-        sim::FieldTable<C>()
-            .u64("engines", &C::engines, "engines", "LMMA engines side by side (tables broadcast)", 1, 1 << 16)
-            .u64("tile_m", &C::tile_m, "rows", "rows per engine step (LUT Tensor Core: 2)", 1, 1 << 12)
-            .u64("tile_n", &C::tile_n, "columns", "columns per engine step (LUT Tensor Core: 64)", 1, 1 << 12)
-            .u64("tile_k", &C::tile_k, "elements", "reduction per engine step, multiple of group_k (LUT Tensor Core: 4)",
-                 1, 1 << 12)
+    static const TensorCoreFieldText kText{
+        "LMMA engines side by side (tables broadcast)",
+        "rows per engine step (LUT Tensor Core: 2)",
+        "columns per engine step (LUT Tensor Core: 64)",
+        "reduction per engine step, multiple of group_k (LUT Tensor Core: 4)",
+        "accumulator width",
+        "activation buffer (precompute: on_chip)"};
+    static const auto t = [] {
+        sim::FieldTable<C> f;
+        add_engine_fields(f, kText)
             .u64("group_k", &C::group_k, "elements", "activations per table (g); 2^g or 2^(g-1) entries", 1, 8)
             .boolean("symmetric_table", &C::symmetric_table, "store 2^(g-1) entries, sign applied by the weight bit")
             .choice("precompute", &C::precompute,
@@ -32,15 +35,11 @@ const sim::FieldTable<LutTensorCoreConfig>& LutTensorCoreConfig::fields() {
                  "table entries the precompute stage builds per cycle (on_chip)", 1, 1 << 16)
             .u64("lookup_ports", &C::lookup_ports, "reads/cycle", "reads of one table per cycle (1..tile_n)", 1, 1 << 12)
             .u64("table_bits", &C::table_bits, "bits", "table entry width; 0 = from act_format", 0, 32)
-            .text("act_format", &C::act_format, "activation datapath the tables are built for (fp16, int8, fp8_e4m3)")
-            .u64("weight_reuse_m", &C::weight_reuse_m, "sub-tiles",
-                 "tile_m-row sub-tiles an engine runs per weight fragment read (accumulators x this)", 1, 1024)
-            .u64("acc_bits", &C::acc_bits, "bits", "accumulator width", 8, 64)
-            .u64("act_sram_kb", &C::act_sram_kb, "KiB", "activation buffer (precompute: on_chip)", 1, 1 << 24)
-            .u64("table_sram_kb", &C::table_sram_kb, "KiB", "table buffer", 1, 1 << 24)
-            .u64("weight_sram_kb", &C::weight_sram_kb, "KiB", "weight buffer", 1, 1 << 24)
-            .u64("out_sram_kb", &C::out_sram_kb, "KiB", "output buffer", 1, 1 << 24)
-            .u64("sram_width_bits", &C::sram_width_bits, "bits", "access width of each buffer", 8, 8192);
+            .text("act_format", &C::act_format,
+                  "activation datapath the tables are built for (fp16, int8, fp8_e4m3)");
+        add_buffer_fields(f, kText, &C::table_sram_kb);
+        return f;
+    }();
     return t;
 }
 
@@ -66,12 +65,7 @@ void LutTensorCoreConfig::validate(const std::string& path, sim::Errors& errs) c
 }
 
 models::LutCoreParams LutTensorCoreConfig::params() const {
-    models::LutCoreParams p;
-    p.datapath = models::TcDatapath::lut;
-    p.engines = engines;
-    p.tile_m = tile_m;
-    p.tile_n = tile_n;
-    p.tile_k = tile_k;
+    models::LutCoreParams p = engine_params(*this, models::TcDatapath::lut);
     p.group_k = group_k;
     p.symmetric_table = symmetric_table;
     p.precompute = precompute;
@@ -79,22 +73,13 @@ models::LutCoreParams LutTensorCoreConfig::params() const {
     p.lookup_ports = lookup_ports;
     p.table_bits = static_cast<uint32_t>(table_bits);
     p.act_format = models::parse_format(act_format);
-    p.acc_bits = static_cast<uint32_t>(acc_bits);
-    p.weight_reuse_m = weight_reuse_m;
-    p.act_sram_bytes = act_sram_kb * 1024;
     p.table_sram_bytes = table_sram_kb * 1024;
-    p.weight_sram_bytes = weight_sram_kb * 1024;
-    p.out_sram_bytes = out_sram_kb * 1024;
     return p;
 }
 
 LutTensorCore::LutTensorCore(sc_core::sc_module_name name, const LutTensorCoreConfig& cfg,
                              const sim::BuildContext& ctx)
-    : UnitBase(name, ctx), m_cfg(cfg), m_params(cfg.params()) {}
-
-std::string LutTensorCore::check(const models::Op& op) const { return models::lut_core_support(op, m_params); }
-
-models::TilePlan LutTensorCore::plan(const models::Op& op) const { return models::lut_core_plan(op, m_params); }
+    : TensorCoreUnit(name, ctx, cfg.params()), m_cfg(cfg) {}
 
 void LutTensorCore::cost_table(const models::Tech& tech, models::CostTable& out) const {
     namespace E = models::energy;
@@ -128,16 +113,12 @@ void LutTensorCore::cost_table(const models::Tech& tech, models::CostTable& out)
     out.pj_per_action["table_build_add"] = E::add_pj(tech, static_cast<int>(ebits), fl);
     out.pj_per_action["lut_write"] = E::lut_write_pj(tech, ebits);
     out.pj_per_action["operand_reg_bits"] = E::regfile_pj_per_bit(tech);
-    const uint64_t act_b = p.act_sram_bytes, tab_b = p.table_sram_bytes, wt_b = p.weight_sram_bytes,
-                   out_b = p.out_sram_bytes;
-    out.pj_per_action["sram_read_bits.act"] = E::sram_read_pj_per_bit(tech, act_b, w);
-    out.pj_per_action["sram_write_bits.act"] = E::sram_write_pj_per_bit(tech, act_b, w);
-    out.pj_per_action["sram_write_bits.weight"] = E::sram_write_pj_per_bit(tech, wt_b, w);
-    out.pj_per_action["sram_read_bits.table"] = E::sram_read_pj_per_bit(tech, tab_b, w);
-    out.pj_per_action["sram_write_bits.table"] = E::sram_write_pj_per_bit(tech, tab_b, w);
-    out.pj_per_action["sram_read_bits.weight"] = E::sram_read_pj_per_bit(tech, wt_b, w);
-    out.pj_per_action["sram_read_bits.out"] = E::sram_read_pj_per_bit(tech, out_b, w);
-    out.pj_per_action["sram_write_bits.out"] = E::sram_write_pj_per_bit(tech, out_b, w);
+    // Buffers; the activation buffer exists (has area) only when the tables are built here.
+    const bool on_chip = p.precompute == models::Precompute::on_chip;
+    add_buffer_costs(tech, out, "act", p.act_sram_bytes, w, on_chip);
+    add_buffer_costs(tech, out, "table", p.table_sram_bytes, w);
+    add_buffer_costs(tech, out, "weight", p.weight_sram_bytes, w);
+    add_buffer_costs(tech, out, "out", p.out_sram_bytes, w);
 
     // Area of one engine: table registers, per-port mux trees (+ sign XOR), adder trees,
     // accumulators (adder + register + exponent adder), weight-plane registers.
@@ -156,15 +137,11 @@ void LutTensorCore::cost_table(const models::Tech& tech, models::CostTable& out)
     const double eng = static_cast<double>(p.engines);
     out.area_mm2["lut_tables"] = eng * (table_regs + muxes) * 1e-6;
     out.area_mm2["adders"] = eng * (trees + accs + wregs) * 1e-6;
-    if (p.precompute == models::Precompute::on_chip) {
+    if (on_chip) {
         // Precompute stage: one entry-wide adder per entry built per cycle.
         out.area_mm2["precompute"] =
             static_cast<double>(p.precompute_entries_per_cycle) * A::add_um2(tech, static_cast<int>(ebits), fl) * 1e-6;
-        out.area_mm2["act_sram"] = A::sram_mm2(tech, act_b, w);
     }
-    out.area_mm2["table_sram"] = A::sram_mm2(tech, tab_b, w);
-    out.area_mm2["weight_sram"] = A::sram_mm2(tech, wt_b, w);
-    out.area_mm2["out_sram"] = A::sram_mm2(tech, out_b, w);
     out.leakage_mw = E::leakage_mw(tech, out.total_area_mm2());
 }
 

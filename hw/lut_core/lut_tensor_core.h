@@ -3,15 +3,13 @@
 // T-MAC, Wei et al. EuroSys 2025). Activation groups of group_k build tables of signed sums (halved
 // by symmetry), weights are read as bit-planes that index the tables, planes are combined by
 // shift-and-add. Closed forms: models/lut_core/lut_model.h.
-#include "hw/common/unit_base.h"
-#include "models/lut_core/lut_model.h"
-#include "sim/fields.h"
+#include "hw/lut_core/tensor_core_base.h"
 
 namespace qasim::hw {
 
-/// Configuration of a LUT tensor core (`qasim describe lut_tensor_core`).
-struct LutTensorCoreConfig {
-    uint64_t engines = 16;            ///< LMMA engines side by side (tables broadcast to all)
+/// Configuration of a LUT tensor core (`qasim describe lut_tensor_core`). Its engines are LMMA
+/// engines (tables broadcast to all); act_sram_kb is used with precompute: on_chip.
+struct LutTensorCoreConfig : TensorCoreCommonConfig {
     uint64_t tile_m = 2;              ///< rows per engine step (LUT TC: M2)
     uint64_t tile_n = 64;             ///< columns per engine step (LUT TC: N64)
     uint64_t tile_k = 4;              ///< reduction per engine step (LUT TC: K4), multiple of group_k
@@ -22,29 +20,20 @@ struct LutTensorCoreConfig {
     uint64_t lookup_ports = 64;       ///< reads of one table per cycle (1..tile_n)
     uint64_t table_bits = 0;          ///< table entry width (bits); 0 = from act_format
     std::string act_format = "fp16";  ///< activation datapath the tables/adders are built for
-    uint64_t weight_reuse_m = 1;      ///< tile_m-row sub-tiles run per weight fragment read (1 = one LMMA)
-    uint64_t acc_bits = 32;           ///< accumulator width (bits)
-    uint64_t act_sram_kb = 512;       ///< activation buffer (KiB), used with precompute: on_chip
     uint64_t table_sram_kb = 1024;    ///< table buffer (KiB)
-    uint64_t weight_sram_kb = 1024;   ///< weight buffer (KiB)
-    uint64_t out_sram_kb = 256;       ///< output buffer (KiB)
-    uint64_t sram_width_bits = 256;   ///< access width of each buffer (bits)
 
     static const sim::FieldTable<LutTensorCoreConfig>& fields();
     void validate(const std::string& path, sim::Errors& errs) const;
     models::LutCoreParams params() const;
 };
 
-class LutTensorCore : public UnitBase {
+class LutTensorCore : public TensorCoreUnit {
 public:
     LutTensorCore(sc_core::sc_module_name name, const LutTensorCoreConfig& cfg, const sim::BuildContext& ctx);
-    std::string check(const models::Op& op) const override;
-    models::TilePlan plan(const models::Op& op) const override;
     void cost_table(const models::Tech& tech, models::CostTable& out) const override;
 
 private:
     const LutTensorCoreConfig m_cfg;
-    const models::LutCoreParams m_params;
 };
 
 }  // namespace qasim::hw

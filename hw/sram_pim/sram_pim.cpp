@@ -93,9 +93,10 @@ SramPim::SramPim(sc_core::sc_module_name name, const SramPimConfig& cfg, const s
       m_stats(this->name()) {
     cmd_in.register_b_transport(this, &SramPim::cmd_transport);
     mem_in.register_b_transport(this, &SramPim::mem_transport);
-    m_stats.add("busy_cycles", &m_busy_cycles, "cycles", "cycles spent computing GEMVs in memory");
-    m_stats.add("tiles", &m_tiles, "tiles", "GEMV tiles executed");
-    m_stats.add("macs", &m_macs, "MAC", "useful MACs computed in memory");
+    m_stats.add("busy_cycles", &m_counters.busy_cycles, "cycles",
+                "cycles spent computing GEMVs in memory");
+    m_stats.add("tiles", &m_counters.tiles, "tiles", "GEMV tiles executed");
+    m_stats.add("macs", &m_counters.macs, "MAC", "useful MACs computed in memory");
     m_stats.add("read_bytes", &m_read_bytes, "B", "bytes read through the memory port");
     m_stats.add("write_bytes", &m_write_bytes, "B", "bytes written through the memory port");
     m_stats.add_formula("resident_weight_bytes", [this] { return static_cast<double>(resident_bytes()); }, "B",
@@ -137,19 +138,7 @@ models::TilePlan SramPim::plan(const models::Op& op) const {
 }
 
 void SramPim::cmd_transport(tlm::tlm_generic_payload& gp, sc_core::sc_time& delay) {
-    auto* cmd = gp.get_extension<TileCommand>();
-    if (!cmd || !cmd->tile) {
-        gp.set_response_status(tlm::TLM_GENERIC_ERROR_RESPONSE);
-        return;
-    }
-    const models::Tile& t = *cmd->tile;
-    const uint64_t cycles = t.compute_cycles * cmd->count;
-    delay += from_ps(cycles_to_ps(cycles, m_clock_mhz));
-    m_busy_cycles += cycles;
-    m_tiles += cmd->count;
-    m_macs += t.macs * cmd->count;
-    m_actions.merge(t.actions, cmd->count);
-    gp.set_response_status(tlm::TLM_OK_RESPONSE);
+    execute_tile_command(gp, delay, m_clock_mhz, m_counters, m_actions);
 }
 
 void SramPim::mem_transport(tlm::tlm_generic_payload& gp, sc_core::sc_time& delay) {

@@ -11,6 +11,7 @@
 #include <tlm_utils/simple_target_socket.h>
 
 #include "hw/common/interfaces.h"
+#include "hw/common/tile_counters.h"
 #include "hw/common/time.h"
 #include "models/sram_pim/pim_model.h"
 #include "sim/fields.h"
@@ -57,7 +58,7 @@ public:
     std::string check(const models::Op& op) const override;
     models::TilePlan plan(const models::Op& op) const override;
     tlm::tlm_target_socket<>& cmd_socket() override { return cmd_in; }
-    uint64_t busy_cycles() const override { return m_busy_cycles; }
+    uint64_t busy_cycles() const override { return m_counters.busy_cycles; }
     std::string unit_name() const override { return name(); }
     // MemoryTarget
     tlm::tlm_target_socket<>& mem_socket() override { return mem_in; }
@@ -87,7 +88,7 @@ private:
     /// Resident weight bytes per trace row (its address and name: re-planning the same row does
     /// not count twice; two rows of the same name both count).
     mutable std::map<std::pair<const models::Op*, std::string>, uint64_t> m_resident;
-    uint64_t m_busy_cycles = 0, m_tiles = 0, m_macs = 0;
+    TileCounters m_counters;  ///< buffer bytes are counted but not reported (in-array accesses)
     uint64_t m_read_bytes = 0, m_write_bytes = 0, m_port_free_ps = 0;
 };
 

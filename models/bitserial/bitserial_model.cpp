@@ -4,6 +4,8 @@
 #include <stdexcept>
 #include <vector>
 
+#include "models/tile_runs.h"
+
 namespace qasim::models {
 namespace {
 
@@ -69,38 +71,7 @@ const Format& parallel_fmt(const Format& a, const Format& b, const BitserialPara
 }
 
 /// Index ranges of 0..n-1 whose tiles are equal: cuts at 0, 1 and n-1.
-struct Segment {
-    uint64_t start, count;
-};
-std::vector<Segment> segments(uint64_t n) {
-    std::vector<uint64_t> cuts = {0, 1, n - 1};
-    std::sort(cuts.begin(), cuts.end());
-    cuts.erase(std::unique(cuts.begin(), cuts.end()), cuts.end());
-    std::vector<Segment> out;
-    for (size_t j = 0; j < cuts.size(); ++j) {
-        if (cuts[j] >= n) break;
-        const uint64_t end = (j + 1 < cuts.size() && cuts[j + 1] < n) ? cuts[j + 1] : n;
-        out.push_back({cuts[j], end - cuts[j]});
-    }
-    return out;
-}
-
-bool same_tile(const Tile& a, const Tile& b) {
-    return a.load_a_bytes == b.load_a_bytes && a.load_b_bytes == b.load_b_bytes &&
-           a.store_bytes == b.store_bytes && a.compute_cycles == b.compute_cycles &&
-           a.macs == b.macs && a.sram_read_bytes == b.sram_read_bytes &&
-           a.sram_write_bytes == b.sram_write_bytes && a.actions.all() == b.actions.all();
-}
-
-void append(std::vector<Tile>& v, const Tile& t, uint64_t count) {
-    if (count == 0) return;
-    if (!v.empty() && same_tile(v.back(), t)) {
-        v.back().count += count;
-        return;
-    }
-    v.push_back(t);
-    v.back().count = count;
-}
+std::vector<Segment> segments(uint64_t n) { return cut_segments({0, 1, n - 1}, n); }
 
 uint64_t bytes_of_bits(uint64_t bits) { return bits / 8 + (bits % 8 != 0); }
 
@@ -286,34 +257,21 @@ TilePlan bitserial_plan(const Op& op, const BitserialParams& p) {
                 const bool has_last =
                     sc.start == n_chunks - 1 && sj.start + sj.count == inner_blocks;
                 if (has_last && sj.count > 1) {
-                    append(col, tile(sc.start, sj.start, false), sj.count - 1);
-                    append(col, tile(sc.start, sj.start, true), 1);
+                    append_run(col, tile(sc.start, sj.start, false), sj.count - 1);
+                    append_run(col, tile(sc.start, sj.start, true), 1);
                 } else {
-                    append(col, tile(sc.start, sj.start, has_last), sj.count);
+                    append_run(col, tile(sc.start, sj.start, has_last), sj.count);
                 }
             }
             // The chunk segment repeats its inner-block list sc.count times.
-            if (col.size() == 1) {
-                append(v, col[0], col[0].count * sc.count);
-            } else {
-                for (uint64_t k = 0; k < sc.count; ++k)
-                    for (const auto& t : col)
-                        append(v, t, t.count);
-            }
+            append_runs(v, col, sc.count);
         }
         return v;
     };
 
     TilePlan plan;
     std::vector<Tile> tiles;
-    const std::vector<Tile> one = instance();  // instances are identical
-    if (one.size() == 1) {
-        append(tiles, one[0], one[0].count * op.batch);
-    } else {
-        for (uint64_t k = 0; k < op.batch; ++k)
-            for (const auto& t : one)
-                append(tiles, t, t.count);
-    }
+    append_runs(tiles, instance(), op.batch);  // instances are identical
     uint64_t max_a = 0, max_w = 0, max_o = 0;
     for (const auto& t : tiles) {
         max_a = std::max(max_a, t.load_a_bytes);
@@ -323,10 +281,30 @@ TilePlan bitserial_plan(const Op& op, const BitserialParams& p) {
     plan.tiles = std::move(tiles);
     plan.peak_ops_per_cycle =
         std::max<uint64_t>(1, R * C * p.dot_width / std::max<uint64_t>(1, info.passes));
-    // Double buffering: each operand is resident or its buffer holds two tiles' loads.
-    plan.double_buffered = (w_fits || 2 * max_w <= p.weight_sram_bytes) &&
-                           (a_fits || 2 * max_a <= p.act_sram_bytes) &&
-                           (hold_out || 2 * max_o <= p.out_sram_bytes);
+    // Double buffering (header): per buffer, two tiles' loads (stores) fit, or the operand is
+    // resident (whole instance fits). Every instance reloads both operands (its own K/V, its own
+    // A), so with batch > 1 the first tile of instance i + 1 loads while the last tile of
+    // instance i computes: the operand data that last tile still reads (its weight rows / A
+    // columns; earlier blocks are dead) plus that first load must fit. Held outputs are all live
+    // until the store after the last tile, while the next instance's first tile produces its own.
+    const uint64_t c_last = (n_chunks - 1) * chunk;  // first outer block of the last chunk
+    const uint64_t end_rows = n_outer ? rows_of(c_last, nB) : rows_of(nB - 1, nB);
+    const uint64_t end_cols = n_outer ? cols_of(mB - 1, mB) : cols_of(c_last, mB);
+    const uint64_t c1 = std::min(outer_blocks, chunk);  // outer blocks of the first chunk
+    const uint64_t first_out = n_outer ? op.out.payload_bytes(cols_of(0, 1), rows_of(0, c1))
+                                       : op.out.payload_bytes(cols_of(0, c1), rows_of(0, 1));
+    const Tile& first = plan.tiles.front();  // the first tile of every instance
+    auto buffered = [&](bool resident, uint64_t live_at_end, uint64_t first_bytes,
+                        uint64_t max_tile, uint64_t cap) {
+        if (2 * max_tile <= cap) return true;
+        return resident && (op.batch == 1 || live_at_end + first_bytes <= cap);
+    };
+    plan.double_buffered =
+        buffered(w_fits, op.b.matrix_bytes(K, end_rows), first.load_b_bytes, max_w,
+                 p.weight_sram_bytes) &&
+        buffered(a_fits, op.a.matrix_bytes(K, end_cols), first.load_a_bytes, max_a,
+                 p.act_sram_bytes) &&
+        buffered(hold_out, out_all, first_out, max_o, p.out_sram_bytes);
     return plan;
 }
 

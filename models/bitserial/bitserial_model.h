@@ -52,6 +52,17 @@
 // bitmod_sim/accelerator.py `_calc_num_mem_refetch`). A tile is one chunk × one block of the
 // other operand (one output block when the chunk is 1). Outputs are stored once: all at the end of
 // the instance if they fit the output buffer, else by each tile.
+//
+// double_buffered (TilePlan; the next tile's loads overlap the current tile's compute): for each
+// of the weight, activation and output buffers, two tiles' loads (stores) fit it, or the operand
+// is resident (weights / A: the whole operand of one instance fits; outputs: all held, stored
+// once at the instance's end). Batch instances run back to back and each one reloads both
+// operands, so with batch > 1 the first tile of instance i + 1 loads while the last tile of
+// instance i computes: a resident operand then also needs room for what that last tile still
+// reads (weights: K × its rows, A: K × its columns; blocks used only by earlier tiles are dead)
+// plus the first tile's load, and held outputs for out_all (stored after the last tile) plus the
+// first tile's outputs. When an instance is one tile (or one block of that operand) this is two
+// instance copies. batch == 1: resident or two tiles, as before.
 #include <cstdint>
 #include <string>
 

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstring>
 #include <stdexcept>
 
 namespace qasim::models::dram {
@@ -183,6 +184,7 @@ void Channel::close_bank(Bank& b, int64_t pre_time, bool count_it) {
     Pc& p = m_pcs[b.pc];
     --p.open_banks;
     p.ref_ok = max2(p.ref_ok, pre_time + m_rp);
+    p.ref_x = max2(p.ref_x, pre_time + m_rp);
     if (count_it) ++m_counters->precharges;
 }
 
@@ -549,6 +551,7 @@ Channel::Cand Channel::complete(const Cand& c) const {
 
 void Channel::issue(const Cand& d) {
     const int64_t t = d.time;
+    m_last_cmd = t;
     m_write_mode = m_bests_mode;
     m_bests_ok = false;
     if (m_log) log_command(d);
@@ -575,6 +578,7 @@ void Channel::issue(const Cand& d) {
             g.rd_ok = max2(g.rd_ok, t + m_ccd_l);
             b.pre_ok = max2(b.pre_ok, t + m_rtp);
             p.preab_ok = max2(p.preab_ok, t + m_rtp);
+            p.preab_x = max2(p.preab_x, t + m_rtp);
             done = t + m_cl + m_bl;
             ++c.read_bursts;
         } else {
@@ -584,6 +588,7 @@ void Channel::issue(const Cand& d) {
             g.rd_ok = max2(g.rd_ok, t + m_cwl + m_bl + m_wtr_l);
             b.pre_ok = max2(b.pre_ok, t + m_cwl + m_bl + m_wr);
             p.preab_ok = max2(p.preab_ok, t + m_cwl + m_bl + m_wr);
+            p.preab_x = max2(p.preab_x, t + m_cwl + m_bl + m_wr);
             done = t + m_cwl + m_bl;
             ++c.write_bursts;
         }
@@ -629,6 +634,8 @@ void Channel::issue(const Cand& d) {
         b.pre_ok = max2(b.pre_ok, t + m_ras + m_adj);
         p.preab_ok = max2(p.preab_ok, t + m_ras + m_adj);
         p.ref_ok = max2(p.ref_ok, t + m_rc + m_adj);
+        p.preab_x = max2(p.preab_x, t + m_ras + m_adj);
+        p.ref_x = max2(p.ref_x, t + m_rc + m_adj);
         g.act_ok = max2(g.act_ok, t + m_rrd_l);
         p.act_ok = max2(p.act_ok, t + m_rrd_s);
         p.faw[p.faw_i] = t;
@@ -767,6 +774,479 @@ int64_t Channel::drain() {
         last = x;
     }
     return last;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Run memo (RunMemo, run_bin). Why replaying a stored run is exact.
+//
+// run_bin starts, after advance_through(t0), with a channel whose queues are empty (access()
+// drains every channel it touches); the memo is used only when no REFab is pending, recording
+// and the command log are off. From there the run is: queue the bin's bursts at arrive = t0
+// (back-pressure: step until the queue has room, arrive = that command's cycle, advance through
+// it), then drain.
+//
+// Floor. Let F = max(t0 + 1, min(m_col_floor, m_row_floor)). The first enqueue raises both
+// floors to >= t0 + 1, so from then on min(m_col_floor, m_row_floor) >= F; floors never decrease
+// (issue sets m_col_floor = t + 1 with t >= m_col_floor, m_row_floor = t + 1 or max(., t) with
+// t >= m_row_floor; enqueue and trigger_refresh only raise them). Every command of this run and
+// of every later one issues at a cycle >= F.
+//
+// Clamping. Every timer T (Bank act/pre/rd/wr_ok, Group rd/wr/act_ok, Pc rd/wr/act_ok, ref_ok,
+// preab_ok, act_block, preab_block, m_row_bus, the floors) and every slot's `earliest` is read
+// only (1) inside a max whose result is then either maxed with a floor f >= F or compared as
+// `r <= f` with such a floor — intrinsic()/rescan()/cache_add() (r = max(local, gpart): the
+// partition `r <= f` and the value taken, f or r, are the same for max(r, F) since f >= F, and
+// r > f implies r = max(r, F)), eval_refresh(), floor_of(); or (2) to update itself as
+// T = max(T, x). Assignments (faw[i] = t, act_block = t + tRFC − adj, preab_block, m_row_bus,
+// m_col_floor = t + 1, m_row_floor = t + 1) do not read the old value. The one timer read into
+// another one is b.pre_ok in close_bank(b, b.pre_ok) (closed page), just after the column command
+// at t >= F raised it to >= t. Hence replacing T by max(T, F) changes no command and no
+// completion, now or later (the relation "max(T, F) equal" is preserved by max-updates and by
+// assignments). The four-ACT window is read as faw[faw_i] + tFAW in update_gparts, so its
+// entries clamp to >= F − tFAW; only the ring's order from faw_i matters (rotated to faw_i = 0).
+// Subtracting F from every time is then exact too: nothing compares a time with a constant except
+// the refresh deadline m_next_ref (below) and kNever (never reached by real times).
+//
+// Refresh. Command cycles are non-decreasing, so all the refresh checks of the run (m_next_ref
+// <= limit, or <= the command about to issue) compare with cycles <= L, the run's last command:
+// if m_next_ref > L no refresh triggers and m_next_ref is not read otherwise. Only runs in which
+// no refresh triggered (so their m_next_ref > L) are stored, and one replays only when
+// m_next_ref > F + (L − F of the stored run).
+//
+// Locality. Without refresh, a run reads and writes only the bin's banks, their bank groups and
+// pseudo-channels, and channel-wide state (m_row_bus, floors, m_write_mode, m_seq, counters).
+// Other banks have no candidate; issue() writes the command's bank, its group and its PC
+// (update_gparts rewrites the derived m_gpart of that PC's groups). So other banks, groups and
+// PCs are neither in the key nor touched by a replay.
+//
+// Relabelling. Bank indices never order anything: candidates are ordered by (time, age) and
+// ages are unique; rows are only compared for equality. So the key numbers the bin's banks,
+// groups, PCs and rows by first appearance in the bin, with the bank → group → PC structure
+// (same group / same PC is what the timing depends on). A bank's open row becomes CLOSED, the id
+// of the equal bin row, or OTHER (no request of this run targets it: the queue is empty). A run
+// only opens bin rows, so at its end a non-closed bank with a non-bin row still has its original
+// row ("unchanged", the same code as OTHER).
+//
+// Fields of Channel:
+//  - in the key (for the bin's banks / groups / PCs; times clamped, relative to F; faw relative
+//    to F − tFAW): the write flag, the bin as (bank id << 8 | row id, count) per run; per bank its
+//    group
+//    id, row class, min(bypassed, row_hit_cap) (only compared with `>= m_cap`; 0 if m_cap = 0),
+//    act/pre/rd/wr_ok; per group its PC id, rd/wr/act_ok; per PC rd/wr/act_ok, the FAW ring,
+//    act_block; m_row_bus, m_col_floor, m_row_floor;
+//  - read, but irrelevant to a run: m_write_mode. It is read by next_write_mode() (and by
+//    ensure_bests with a refresh pending: never here); all bursts of a bin are of one kind, and
+//    with no write queued next_write_mode() is (queued reads == 0) in both modes (the low count
+//    is >= 1: ceil of a watermark > 0; the key keeps the mode otherwise), with no read queued it
+//    is true in both modes. The run's final mode is part of the stored state;
+//  - written but not read by such a run: Pc.ref_ok and preab_ok (read by eval_refresh only, with
+//    a refresh pending). The run raises each to max(T, X); X (tracked in ref_x / preab_x,
+//    shadows that nothing reads) is stored relative to F and replayed as T = max(T, F + X'), so
+//    these stay exact; preab_block is written by REFab only;
+//  - empty with empty queues: m_slots/m_free (slot indices identify requests, never order them),
+//    Bank head/tail/count/hits/active, Pc.active, m_queued, m_requests, m_pending, the candidate
+//    masks (every bank's last change ran refresh_bank with no request: masks cleared), m_ref_fifo;
+//  - derived, recomputed on replay: m_gpart (update_gparts of the bin's PCs), Pc.open_banks,
+//    BankCand / Bank.conf_seq (recomputed by refresh_bank at each enqueue into the bank before any
+//    use), m_cache / m_best_* / m_bests_ok / m_bests_mode (invalidated; the caches are exact),
+//    m_cand_mode / m_cand_rp (ensure_bests re-evaluates every pending bank when they differ from
+//    the current mode / refresh state, so they only decide what is cached);
+//  - relative only: m_seq (ages are only compared; a replay advances it by the bin's size);
+//  - condition, not key: m_next_ref (above), m_record, m_log; constants: parameters,
+//    Bank.group/pc, Pc.first_bank, cache-group tables; outputs: m_max_done, m_last_cmd, counters.
+// A replay writes each key time back as F + its stored final value: a timer the run did not raise
+// comes back as F if it was clamped, which is equivalent to its original value (<= F) by the
+// clamping argument, since all later floors are >= F.
+// ---------------------------------------------------------------------------------------------
+
+namespace {
+
+constexpr int64_t kNoX = INT64_MIN / 4;  // ref_x / preab_x: not raised by the run
+
+}  // namespace
+
+void RunMemo::clear() {
+    m_entries.clear();
+    m_pool.clear();
+    m_slots.assign(kSlots, Slot{});
+}
+
+uint64_t RunMemo::hash(const uint32_t* k, size_t n) {
+    uint64_t h = 0x9E3779B97F4A7C15ull ^ n;
+    size_t i = 0;
+    for (; i + 1 < n; i += 2) {
+        h ^= (static_cast<uint64_t>(k[i]) << 32) | k[i + 1];
+        h *= 0xBF58476D1CE4E5B9ull;
+        h ^= h >> 31;
+    }
+    if (i < n) {
+        h ^= k[i];
+        h *= 0x94D049BB133111EBull;
+        h ^= h >> 29;
+    }
+    return h;
+}
+
+const RunMemo::Entry* RunMemo::find(uint64_t h) const {
+    if (m_slots.empty()) return nullptr;
+    const uint32_t h32 = static_cast<uint32_t>(h >> 32);
+    const size_t bytes = m_key.size() * sizeof(uint32_t);
+    for (size_t i = h & (kSlots - 1);; i = (i + 1) & (kSlots - 1)) {
+        const Slot& s = m_slots[i];
+        if (s.entry == 0) return nullptr;
+        if (s.hash != h32) continue;
+        const Entry& e = m_entries[s.entry - 1];
+        if (e.key_len == m_key.size() &&
+            std::memcmp(m_pool.data() + e.key_off, m_key.data(), bytes) == 0)
+            return &e;
+    }
+}
+
+void RunMemo::insert(uint64_t h, Entry e, const std::vector<uint32_t>& state) {
+    if (m_slots.empty() || m_entries.size() >= kMaxEntries ||
+        m_pool.size() + m_key.size() + state.size() > kMaxWords)
+        clear();
+    e.key_off = static_cast<uint32_t>(m_pool.size());
+    e.key_len = static_cast<uint32_t>(m_key.size());
+    m_pool.insert(m_pool.end(), m_key.begin(), m_key.end());
+    e.state_off = static_cast<uint32_t>(m_pool.size());
+    e.state_len = static_cast<uint32_t>(state.size());
+    m_pool.insert(m_pool.end(), state.begin(), state.end());
+    m_entries.push_back(e);
+    size_t i = h & (kSlots - 1);
+    while (m_slots[i].entry != 0) i = (i + 1) & (kSlots - 1);
+    m_slots[i].entry = static_cast<uint32_t>(m_entries.size());
+    m_slots[i].hash = static_cast<uint32_t>(h >> 32);
+    ++m_stored;
+}
+
+bool Channel::memo_key(RunMemo& memo, const BinRun* bin, size_t runs, bool write,
+                       int64_t f) const {
+    std::vector<uint32_t>& rows = memo.m_rows;
+    std::vector<uint32_t>& banks = memo.m_bank_list;
+    std::vector<uint32_t>& groups = memo.m_group_list;
+    std::vector<uint32_t>& pcs = memo.m_pc_list;
+    std::vector<int32_t>& id = memo.m_id;  // scratch: per flat bank, group or PC: its id or -1
+    rows.clear();
+    banks.clear();
+    groups.clear();
+    pcs.clear();
+    const size_t nb = m_banks.size(), ng = m_groups.size();
+    if (id.size() < nb + ng + m_pcs.size()) id.assign(nb + ng + m_pcs.size(), -1);
+    std::vector<uint32_t>& key = memo.m_key;
+    constexpr size_t kHead = 9;
+    key.resize(kHead + 2 * runs);
+    key[0] = write ? 1 : 0;
+    key[1] = static_cast<uint32_t>(runs);
+    // The bin as (bank id << 8 | row id, count) per run.
+    bool ok = true;
+    uint32_t last_row = kClosed, last_rid = 0;
+    uint32_t last_bank = UINT32_MAX, last_bid = 0;
+    for (size_t i = 0; i < runs; ++i) {
+        const uint32_t row = static_cast<uint32_t>(bin[i].key);
+        const uint32_t bank = static_cast<uint32_t>(bin[i].key >> 32);
+        if (row != last_row) {
+            size_t j = 0;
+            while (j < rows.size() && rows[j] != row) ++j;
+            if (j == rows.size()) {
+                if (rows.size() == RunMemo::kMaxRows || row == kClosed) {
+                    ok = false;
+                    break;
+                }
+                rows.push_back(row);
+            }
+            last_row = row;
+            last_rid = static_cast<uint32_t>(j);
+        }
+        if (bank != last_bank) {
+            if (bank >= nb) {
+                ok = false;
+                break;
+            }
+            if (id[bank] < 0) {
+                id[bank] = static_cast<int32_t>(banks.size());
+                banks.push_back(bank);
+                const uint32_t g = m_banks[bank].group;
+                if (id[nb + g] < 0) {
+                    id[nb + g] = static_cast<int32_t>(groups.size());
+                    groups.push_back(g);
+                    const uint32_t p = m_banks[bank].pc;
+                    if (id[nb + ng + p] < 0) {
+                        id[nb + ng + p] = static_cast<int32_t>(pcs.size());
+                        pcs.push_back(p);
+                    }
+                }
+            }
+            last_bank = bank;
+            last_bid = static_cast<uint32_t>(id[bank]);
+        }
+        if (bin[i].count >= (uint64_t(1) << 32)) {
+            ok = false;
+            break;
+        }
+        key[kHead + 2 * i] = last_bid << 8 | last_rid;
+        key[kHead + 2 * i + 1] = static_cast<uint32_t>(bin[i].count);
+    }
+    if (!ok) {
+        for (const uint32_t b : banks) id[b] = -1;
+        for (const uint32_t g : groups) id[nb + g] = -1;
+        for (const uint32_t p : pcs) id[nb + ng + p] = -1;
+        return false;
+    }
+    int64_t worst = 0;
+    auto rel = [f, &worst](int64_t x) {
+        const int64_t d = x > f ? x - f : 0;
+        worst = d > worst ? d : worst;
+        return static_cast<uint32_t>(d);
+    };
+    const int64_t ff = f - m_faw;
+    auto rel_faw = [ff, &worst](int64_t x) {
+        const int64_t d = x > ff ? x - ff : 0;
+        worst = d > worst ? d : worst;
+        return static_cast<uint32_t>(d);
+    };
+    key[2] = static_cast<uint32_t>(banks.size());
+    key[3] = static_cast<uint32_t>(groups.size());
+    key[4] = static_cast<uint32_t>(pcs.size());
+    key[5] = m_low_count == 0 && m_write_mode ? 1 : 0;  // irrelevant when m_low_count >= 1
+    key[6] = rel(m_row_bus);
+    key[7] = rel(m_col_floor);
+    key[8] = rel(m_row_floor);
+    size_t o = key.size();
+    key.resize(o + 7 * banks.size() + 4 * groups.size() + 8 * pcs.size());
+    uint32_t* k = key.data() + o;
+    for (const uint32_t bi : banks) {
+        const Bank& b = m_banks[bi];
+        uint32_t cls = 1;
+        if (b.open_row == kClosed) {
+            cls = 0;
+        } else {
+            for (size_t j = 0; j < rows.size(); ++j)
+                if (rows[j] == b.open_row) cls = static_cast<uint32_t>(2 + j);
+        }
+        k[0] = static_cast<uint32_t>(id[nb + b.group]);
+        k[1] = cls;
+        k[2] = m_cap == 0 ? 0 : static_cast<uint32_t>(std::min<uint64_t>(b.bypassed, m_cap));
+        k[3] = rel(b.act_ok);
+        k[4] = rel(b.pre_ok);
+        k[5] = rel(b.rd_ok);
+        k[6] = rel(b.wr_ok);
+        k += 7;
+    }
+    for (const uint32_t gi : groups) {
+        const Group& g = m_groups[gi];
+        k[0] = static_cast<uint32_t>(id[nb + ng + m_banks[g_first_bank(gi)].pc]);
+        k[1] = rel(g.rd_ok);
+        k[2] = rel(g.wr_ok);
+        k[3] = rel(g.act_ok);
+        k += 4;
+    }
+    for (const uint32_t pi : pcs) {
+        const Pc& p = m_pcs[pi];
+        k[0] = rel(p.rd_ok);
+        k[1] = rel(p.wr_ok);
+        k[2] = rel(p.act_ok);
+        for (uint32_t j = 0; j < 4; ++j) k[3 + j] = rel_faw(p.faw[(p.faw_i + j) & 3]);
+        k[7] = rel(p.act_block);
+        k += 8;
+    }
+    for (const uint32_t b : banks) id[b] = -1;
+    for (const uint32_t g : groups) id[nb + g] = -1;
+    for (const uint32_t p : pcs) id[nb + ng + p] = -1;
+    return worst < (int64_t(1) << 31);
+}
+
+bool Channel::memo_final(const RunMemo& memo, int64_t f, std::vector<uint32_t>& out) const {
+    // Layout: write mode, row bus, column floor, row floor; per bank (bin order) row class
+    // (0 closed, 1 unchanged, 2 + row id), bypassed, act/pre/rd/wr_ok; per group rd/wr/act_ok;
+    // per PC rd/wr/act_ok, FAW ring, act_block, ref_x, preab_x (0: not raised, else 1 + X − F).
+    const std::vector<uint32_t>& rows = memo.m_rows;
+    int64_t worst = 0;
+    auto rel = [f, &worst](int64_t x) {
+        const int64_t d = x > f ? x - f : 0;
+        worst = d > worst ? d : worst;
+        return static_cast<uint32_t>(d);
+    };
+    const int64_t ff = f - m_faw;
+    auto rel_faw = [ff, &worst](int64_t x) {
+        const int64_t d = x > ff ? x - ff : 0;
+        worst = d > worst ? d : worst;
+        return static_cast<uint32_t>(d);
+    };
+    out.clear();
+    out.push_back(m_write_mode ? 1 : 0);
+    out.push_back(rel(m_row_bus));
+    out.push_back(rel(m_col_floor));
+    out.push_back(rel(m_row_floor));
+    for (const uint32_t bi : memo.m_bank_list) {
+        const Bank& b = m_banks[bi];
+        uint32_t cls = 1;
+        if (b.open_row == kClosed) {
+            cls = 0;
+        } else {
+            for (size_t j = 0; j < rows.size(); ++j)
+                if (rows[j] == b.open_row) cls = static_cast<uint32_t>(2 + j);
+        }
+        out.push_back(cls);
+        out.push_back(m_cap == 0 ? 0
+                                 : static_cast<uint32_t>(std::min<uint64_t>(b.bypassed, m_cap)));
+        out.push_back(rel(b.act_ok));
+        out.push_back(rel(b.pre_ok));
+        out.push_back(rel(b.rd_ok));
+        out.push_back(rel(b.wr_ok));
+    }
+    for (const uint32_t gi : memo.m_group_list) {
+        const Group& g = m_groups[gi];
+        out.push_back(rel(g.rd_ok));
+        out.push_back(rel(g.wr_ok));
+        out.push_back(rel(g.act_ok));
+    }
+    for (const uint32_t pi : memo.m_pc_list) {
+        const Pc& p = m_pcs[pi];
+        out.push_back(rel(p.rd_ok));
+        out.push_back(rel(p.wr_ok));
+        out.push_back(rel(p.act_ok));
+        for (uint32_t j = 0; j < 4; ++j) out.push_back(rel_faw(p.faw[(p.faw_i + j) & 3]));
+        out.push_back(rel(p.act_block));
+        // Raised values are >= F (t + a non-negative delay, t >= F).
+        if (p.ref_x != kNoX && p.ref_x < f) return false;
+        if (p.preab_x != kNoX && p.preab_x < f) return false;
+        out.push_back(p.ref_x == kNoX ? 0 : 1 + rel(p.ref_x));
+        out.push_back(p.preab_x == kNoX ? 0 : 1 + rel(p.preab_x));
+    }
+    return worst < (int64_t(1) << 31);
+}
+
+void Channel::memo_apply(const RunMemo& memo, const RunMemo::Entry& e, int64_t f, uint64_t n) {
+    const uint32_t* s = memo.state_of(e);
+    const std::vector<uint32_t>& rows = memo.m_rows;
+    const int64_t ff = f - m_faw;
+    m_write_mode = s[0] != 0;
+    m_row_bus = f + s[1];
+    m_col_floor = f + s[2];
+    m_row_floor = f + s[3];
+    s += 4;
+    for (const uint32_t bi : memo.m_bank_list) {
+        Bank& b = m_banks[bi];
+        const bool was_open = b.open_row != kClosed;
+        if (s[0] == 0)
+            b.open_row = kClosed;
+        else if (s[0] >= 2)
+            b.open_row = rows[s[0] - 2];
+        const bool open = b.open_row != kClosed;
+        if (open != was_open) {
+            if (open)
+                ++m_pcs[b.pc].open_banks;
+            else
+                --m_pcs[b.pc].open_banks;
+        }
+        b.bypassed = s[1];
+        b.act_ok = f + s[2];
+        b.pre_ok = f + s[3];
+        b.rd_ok = f + s[4];
+        b.wr_ok = f + s[5];
+        s += 6;
+    }
+    for (const uint32_t gi : memo.m_group_list) {
+        Group& g = m_groups[gi];
+        g.rd_ok = f + s[0];
+        g.wr_ok = f + s[1];
+        g.act_ok = f + s[2];
+        s += 3;
+    }
+    for (const uint32_t pi : memo.m_pc_list) {
+        Pc& p = m_pcs[pi];
+        p.rd_ok = f + s[0];
+        p.wr_ok = f + s[1];
+        p.act_ok = f + s[2];
+        for (uint32_t j = 0; j < 4; ++j) p.faw[j] = ff + s[3 + j];
+        p.faw_i = 0;
+        p.act_block = f + s[7];
+        if (s[8] != 0) p.ref_ok = max2(p.ref_ok, f + s[8] - 1);
+        if (s[9] != 0) p.preab_ok = max2(p.preab_ok, f + s[9] - 1);
+        s += 10;
+        update_gparts(pi, true, true);
+    }
+    invalidate_all();
+    m_seq += n;
+    Counters& c = *m_counters;
+    c.acts += e.delta.acts;
+    c.precharges += e.delta.precharges;
+    c.refreshes += e.delta.refreshes;
+    c.read_bursts += e.delta.read_bursts;
+    c.write_bursts += e.delta.write_bursts;
+    c.row_hits += e.delta.row_hits;
+    c.row_misses += e.delta.row_misses;
+    c.row_conflicts += e.delta.row_conflicts;
+    m_max_done = f + e.done_rel;
+    m_last_cmd = f + e.last_rel;
+}
+
+int64_t Channel::run_bin(const BinRun* bin, size_t runs, bool write, int64_t t0,
+                         RunMemo* memo) {
+    // Idle, no refresh pending or due by t0: advance_through(t0) would issue nothing.
+    if (m_requests != 0 || ref_pending() || (m_refresh_on && m_next_ref <= t0))
+        advance_through(t0);
+    m_max_done = -1;
+    uint64_t n = 0;
+    for (size_t i = 0; i < runs; ++i) n += bin[i].count;
+    int64_t f = 0;
+    uint64_t h = 0;
+    bool store = false;
+    if (memo != nullptr && runs > 0 && runs <= RunMemo::kMaxRuns && m_requests == 0 &&
+        !ref_pending() && !m_record && m_log == nullptr) {
+        f = max2(t0 + 1, std::min(m_col_floor, m_row_floor));
+        if (memo_key(*memo, bin, runs, write, f)) {
+            h = RunMemo::hash(memo->m_key.data(), memo->m_key.size());
+            const RunMemo::Entry* e = memo->find(h);
+            if (e == nullptr) {
+                store = true;
+            } else if (!m_refresh_on || m_next_ref > f + e->last_rel) {
+                memo_apply(*memo, *e, f, n);
+                ++memo->m_hits;
+                return m_max_done;
+            }
+        }
+        ++memo->m_misses;
+    }
+    const Counters before = *m_counters;
+    const int64_t next_ref = m_next_ref;
+    if (store) {
+        for (const uint32_t pi : memo->m_pc_list) m_pcs[pi].ref_x = m_pcs[pi].preab_x = kNoX;
+    }
+    int64_t arrive = t0;
+    for (size_t i = 0; i < runs; ++i) {
+        const uint32_t bank = static_cast<uint32_t>(bin[i].key >> 32);
+        const uint32_t row = static_cast<uint32_t>(bin[i].key);
+        for (uint64_t j = 0; j < bin[i].count; ++j) {
+            if (!has_room(write)) {
+                while (!has_room(write)) arrive = max2(arrive, step());
+                advance_through(arrive);
+            }
+            enqueue(bank, row, write, arrive, 0);
+        }
+    }
+    drain();
+    // Store only runs in which no refresh triggered (then m_next_ref > the last command).
+    if (store && m_next_ref == next_ref && !ref_pending() && m_requests == 0) {
+        RunMemo::Entry e;
+        std::vector<uint32_t>& state = memo->m_state;
+        if (memo_final(*memo, f, state)) {
+            e.done_rel = m_max_done - f;
+            e.last_rel = m_last_cmd - f;
+            const Counters& a = *m_counters;
+            e.delta.acts = a.acts - before.acts;
+            e.delta.precharges = a.precharges - before.precharges;
+            e.delta.refreshes = a.refreshes - before.refreshes;
+            e.delta.read_bursts = a.read_bursts - before.read_bursts;
+            e.delta.write_bursts = a.write_bursts - before.write_bursts;
+            e.delta.row_hits = a.row_hits - before.row_hits;
+            e.delta.row_misses = a.row_misses - before.row_misses;
+            e.delta.row_conflicts = a.row_conflicts - before.row_conflicts;
+            memo->insert(h, e, state);
+        }
+    }
+    return m_max_done;
 }
 
 }  // namespace qasim::models::dram

@@ -74,6 +74,66 @@ struct Completion {
     bool write;
 };
 
+class Channel;
+
+/// `count` consecutive bursts of one DMA block to the same bank and row (key = bank << 32 | row).
+struct BinRun {
+    uint64_t key = 0;
+    uint64_t count = 0;
+    bool operator==(const BinRun& o) const { return key == o.key && count == o.count; }
+};
+
+/// Memo of per-channel runs of DMA blocks (Channel::run_bin), exact: a run that starts with empty
+/// queues is a deterministic, time-shift-invariant function of the channel's normalized state and
+/// its input (the argument is in channel.cpp, "Run memo"). One memo serves every
+/// channel of a DramSystem (they have identical parameters). Bounded: it is cleared when it holds
+/// kMaxEntries runs or kMaxWords key and state words; results never depend on what it holds.
+class RunMemo {
+public:
+    static constexpr size_t kMaxEntries = 4096;
+    static constexpr size_t kMaxWords = size_t(1) << 20;  // 4 MB of keys and states
+    static constexpr size_t kMaxRuns = 1024;             // longer bins are not memoized
+    static constexpr size_t kMaxRows = 64;               // bins with more distinct rows neither
+
+    uint64_t hits() const { return m_hits; }      ///< runs replayed from the memo
+    uint64_t misses() const { return m_misses; }  ///< runs that consulted it but were simulated
+    uint64_t stored() const { return m_stored; }  ///< runs stored (since construction)
+    size_t size() const { return m_entries.size(); }  ///< runs held now
+    void clear();                                     ///< forgets every run
+
+private:
+    friend class Channel;
+    struct Entry {
+        int64_t done_rel = 0;  // latest completion − F
+        int64_t last_rel = 0;  // last command − F
+        Counters delta;
+        uint32_t key_off = 0, key_len = 0;      // in m_pool
+        uint32_t state_off = 0, state_len = 0;  // normalized final state (Channel::memo_final)
+    };
+    struct Slot {
+        uint32_t entry = 0;  // index + 1; 0: empty
+        uint32_t hash = 0;
+    };
+    static constexpr size_t kSlots = 2 * kMaxEntries;  // open addressing, load <= 1/2
+    static uint64_t hash(const uint32_t* k, size_t n);
+    /// The entry stored under m_key (hash h), or nullptr.
+    const Entry* find(uint64_t h) const;
+    /// Stores `e` under m_key with the final state `state` (clears the memo first when full).
+    void insert(uint64_t h, Entry e, const std::vector<uint32_t>& state);
+    const uint32_t* state_of(const Entry& e) const { return m_pool.data() + e.state_off; }
+
+    std::vector<Entry> m_entries;
+    std::vector<uint32_t> m_pool;  // keys and states of the entries
+    std::vector<Slot> m_slots;
+    uint64_t m_hits = 0, m_misses = 0, m_stored = 0;
+    std::vector<uint32_t> m_key;    // scratch: key of the current run
+    std::vector<uint32_t> m_state;  // scratch: final state of the current run
+    // Scratch of the current run: the bin's distinct rows, banks, groups and PCs by first
+    // appearance, and the ids of flat banks, groups and PCs (−1 outside the bin).
+    std::vector<uint32_t> m_rows, m_bank_list, m_group_list, m_pc_list;
+    std::vector<int32_t> m_id;
+};
+
 class Channel {
 public:
     static constexpr int64_t kNever = INT64_MAX / 4;
@@ -97,11 +157,22 @@ public:
     bool idle() const { return m_requests == 0; }
     /// Steps until idle; returns the cycle of the last command (or -1).
     int64_t drain();
+    /// One DMA block's bursts for this channel (`runs` runs, in order): advances through t0,
+    /// queues the bursts arriving at t0 as fast as the queue accepts them, drains, and returns
+    /// the latest completion cycle. With `memo` (and recording and the command log off), a run
+    /// from an equivalent state is replayed instead of simulated (exact).
+    int64_t run_bin(const BinRun* bin, size_t runs, bool write, int64_t t0, RunMemo* memo);
     /// Latest completion cycle of a burst since the last reset.
     int64_t max_completion() const { return m_max_done; }
     void reset_max_completion() { m_max_done = -1; }
     /// When false, completions only update max_completion() (no per-burst records).
     void set_record(bool r) { m_record = r; }
+    /// Banks with an open row (all pseudo-channels of this channel).
+    uint32_t open_rows() const {
+        uint32_t n = 0;
+        for (const Pc& p : m_pcs) n += p.open_banks;
+        return n;
+    }
     /// Appends every issued command to `log` (nullptr: off).
     void set_command_log(std::vector<CommandRecord>* log) { m_log = log; }
 
@@ -159,6 +230,8 @@ private:
         int64_t preab_ok = 0;     // earliest PREab
         int64_t act_block = 0;    // REFab → ACT
         int64_t preab_block = 0;  // REFab → PREab
+        int64_t ref_x = 0;        // shadows of ref_ok / preab_ok (raised alike, never read by
+        int64_t preab_x = 0;      // the controller): what a run raised them to (RunMemo)
         uint32_t open_banks = 0;
         uint32_t active = 0;
         uint32_t first_bank = 0;
@@ -234,6 +307,12 @@ private:
     void release(int32_t s);
     void update_pending(uint32_t bank);
     void update_gparts(uint32_t pc, bool col, bool act);
+    uint32_t g_first_bank(uint32_t group) const {
+        return group * static_cast<uint32_t>(m_banks.size() / m_groups.size());
+    }
+    bool memo_key(RunMemo& memo, const BinRun* bin, size_t runs, bool write, int64_t f) const;
+    bool memo_final(const RunMemo& memo, int64_t f, std::vector<uint32_t>& out) const;
+    void memo_apply(const RunMemo& memo, const RunMemo::Entry& e, int64_t f, uint64_t n);
 
     // Parameters (cycles).
     int64_t m_cl, m_cwl, m_rcd_rd, m_rcd_wr, m_rp, m_ras, m_rc, m_wr, m_rtp, m_ccd_s, m_ccd_l,
@@ -268,6 +347,7 @@ private:
     std::vector<uint32_t> m_ref_fifo;  // pseudo-channels waiting for REFab, front first
     size_t m_ref_head = 0;
     int64_t m_max_done = -1;
+    int64_t m_last_cmd = -1;  // cycle of the last command issued
     /// Pseudo-channels sharing one candidate cache. Caches per pseudo-channel survive commands in
     /// the other ones, but measured (bench_hbm, HBM2 and HBM3 random) one cache per channel is
     /// faster: rescans are as frequent and the combine step is cheaper.

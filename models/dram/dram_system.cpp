@@ -57,6 +57,11 @@ DramSystem::DramSystem(const SystemConfig& cfg) : m_cfg(cfg) {
         m_low[k].channel = l.channel;
         m_low[k].key = static_cast<uint64_t>(bank_index(l)) << 32 | l.row;
     }
+    for (size_t k = m_low.size(); k-- > 0;) {
+        const bool same = k + 1 < m_low.size() && m_low[k + 1].channel == m_low[k].channel &&
+                          m_low[k + 1].key == m_low[k].key;
+        m_low[k].run = same ? m_low[k + 1].run + 1 : 1;
+    }
 }
 
 void DramSystem::set_record(bool r) {
@@ -107,10 +112,14 @@ void DramSystem::group_channels(bool with_bins) {
     for (uint32_t c = 0; c < nch; ++c) m_before[c] = m_channels[c].get();
     m_leader.assign(nch, -1);
     m_followers.assign(nch, 0);
+    m_leaders.clear();
     for (uint32_t c = 0; c < nch; ++c) {
         bool shared = false;
-        for (uint32_t p = 0; p < c && m_leader[c] < 0; ++p) {
-            if (m_leader[p] != static_cast<int32_t>(p) || m_before[p] != m_before[c]) continue;
+        // A state object of its own is shared with no earlier leader.
+        const bool alone = m_channels[c].use_count() == 1;
+        for (size_t i = 0; !alone && i < m_leaders.size() && m_leader[c] < 0; ++i) {
+            const uint32_t p = m_leaders[i];
+            if (m_before[p] != m_before[c]) continue;
             shared = true;
             if (m_arrive[p] == m_arrive[c] && (!with_bins || m_bins[p] == m_bins[c]))
                 m_leader[c] = static_cast<int32_t>(p);
@@ -120,11 +129,81 @@ void DramSystem::group_channels(bool with_bins) {
             continue;
         }
         m_leader[c] = static_cast<int32_t>(c);
+        m_leaders.push_back(c);
         if (shared) m_channels[c] = std::make_shared<Channel>(*m_channels[c]);
     }
-    for (uint32_t c = 0; c < nch; ++c)
-        if (m_leader[c] != static_cast<int32_t>(c))
-            m_channels[c] = m_channels[static_cast<uint32_t>(m_leader[c])];
+    for (uint32_t c = 0; c < nch; ++c) {
+        const uint32_t p = static_cast<uint32_t>(m_leader[c]);
+        if (p != c && m_channels[c] != m_channels[p]) m_channels[c] = m_channels[p];
+    }
+}
+
+namespace {
+
+void append(std::vector<BinRun>& bin, uint64_t key, uint64_t count) {
+    if (!bin.empty() && bin.back().key == key)
+        bin.back().count += count;
+    else
+        bin.push_back({key, count});
+}
+
+}  // namespace
+
+const DramSystem::BinTemplate& DramSystem::bin_template(uint32_t lo_begin, uint32_t lo_end) {
+    if (m_templates.empty()) {
+        m_templates.resize(m_low.size() * kTemplateWays);
+        m_template_next.assign(m_low.size(), 0);
+        m_tmpl_last.assign(m_channels.size(), -1);
+    }
+    BinTemplate* ways = &m_templates[size_t(lo_begin) * kTemplateWays];
+    for (uint32_t w = 0; w < kTemplateWays; ++w)
+        if (ways[w].lo_end == lo_end) return ways[w];
+    uint8_t& next = m_template_next[lo_begin];
+    BinTemplate& t = ways[next];
+    next = static_cast<uint8_t>((next + 1) % kTemplateWays);
+    t.lo_end = lo_end;
+    t.runs.clear();
+    for (uint32_t k = lo_begin; k <= lo_end;) {
+        const LowDecode& lo = m_low[k];
+        const uint32_t r = std::min(lo.run, lo_end - k + 1);
+        int32_t& last = m_tmpl_last[lo.channel];
+        if (last >= 0 && t.runs[static_cast<size_t>(last)].second.key == lo.key) {
+            t.runs[static_cast<size_t>(last)].second.count += r;
+        } else {
+            last = static_cast<int32_t>(t.runs.size());
+            t.runs.push_back({lo.channel, BinRun{lo.key, r}});
+        }
+        k += r;
+    }
+    for (const auto& e : t.runs) m_tmpl_last[e.first] = -1;
+    return t;
+}
+
+void DramSystem::bin_bursts(uint64_t k0, uint64_t k1) {
+    if (m_cfg.fast_stream) {
+        // Every address bit goes to one bit of one field, and the flat bank index is a
+        // concatenation of power-of-two fields, so the decode of a burst index is the OR of the
+        // decodes of its low bits (a table) and of its high bits (once per 2^L bursts); the
+        // bins of a range of low values are cached (bin_template).
+        const uint64_t mask = (uint64_t(1) << m_low_bits) - 1;
+        for (uint64_t k = k0; k <= k1;) {
+            const uint64_t hi = k >> m_low_bits;
+            const uint64_t end = std::min(k1, (hi << m_low_bits) | mask);
+            const Location l = m_map.decode((hi << m_low_bits) * m_burst_bytes);
+            const uint32_t hi_ch = l.channel;
+            const uint64_t hi_key = static_cast<uint64_t>(bank_index(l)) << 32 | l.row;
+            const BinTemplate& t =
+                bin_template(static_cast<uint32_t>(k & mask), static_cast<uint32_t>(end & mask));
+            for (const auto& e : t.runs)
+                append(m_bins[hi_ch | e.first], hi_key | e.second.key, e.second.count);
+            k = end + 1;
+        }
+    } else {
+        for (uint64_t k = k0; k <= k1; ++k) {
+            const Location l = m_map.decode(k * m_burst_bytes);
+            append(m_bins[l.channel], static_cast<uint64_t>(bank_index(l)) << 32 | l.row, 1);
+        }
+    }
 }
 
 uint64_t DramSystem::access(uint64_t addr, uint64_t bytes, bool is_write, uint64_t start_ps) {
@@ -140,31 +219,32 @@ uint64_t DramSystem::access(uint64_t addr, uint64_t bytes, bool is_write, uint64
     constexpr uint64_t kChunk = 1 << 16;
     const uint32_t nch = channel_count();
     m_arrive.assign(nch, -1);
+    if (last - first < kChunk) {
+        // One chunk: each channel's whole run (advance, queue, drain) at once, memoized.
+        bin_bursts(first, last);
+        group_channels(true);
+        RunMemo* memo = m_cfg.memo ? &m_memo : nullptr;
+        int64_t done = t0;
+        for (uint32_t c = 0; c < nch; ++c) {
+            auto& bin = m_bins[c];
+            if (bin.empty()) continue;
+            if (m_leader[c] != static_cast<int32_t>(c)) {
+                bin.clear();
+                continue;
+            }
+            Channel& ch = *m_channels[c];
+            const Counters before = m_counters;
+            ch.set_record(false);
+            done = std::max(done, ch.run_bin(bin.data(), bin.size(), is_write, t0, memo));
+            ch.set_record(m_record);
+            if (m_followers[c] > 0) add_to(m_counters, m_counters - before, m_followers[c]);
+            bin.clear();
+        }
+        return std::max(start_ps, static_cast<uint64_t>(done) * m_tck_ps);
+    }
     for (uint64_t k0 = first; k0 <= last; k0 += kChunk) {
         const uint64_t k1 = std::min(last, k0 + kChunk - 1);
-        if (m_cfg.fast_stream) {
-            // Every address bit goes to one bit of one field, and the flat bank index is a
-            // concatenation of power-of-two fields, so the decode of a burst index is the OR of
-            // the decodes of its low bits (a table) and of its high bits (once per 2^L bursts).
-            uint64_t hi = ~uint64_t(0);
-            uint32_t hi_ch = 0;
-            uint64_t hi_key = 0;
-            for (uint64_t k = k0; k <= k1; ++k) {
-                if ((k >> m_low_bits) != hi) {
-                    hi = k >> m_low_bits;
-                    const Location l = m_map.decode((hi << m_low_bits) * m_burst_bytes);
-                    hi_ch = l.channel;
-                    hi_key = static_cast<uint64_t>(bank_index(l)) << 32 | l.row;
-                }
-                const LowDecode& lo = m_low[k & ((uint64_t(1) << m_low_bits) - 1)];
-                m_bins[hi_ch | lo.channel].push_back(hi_key | lo.key);
-            }
-        } else {
-            for (uint64_t k = k0; k <= k1; ++k) {
-                const Location l = m_map.decode(k * m_burst_bytes);
-                m_bins[l.channel].push_back(static_cast<uint64_t>(bank_index(l)) << 32 | l.row);
-            }
-        }
+        bin_bursts(k0, k1);
         group_channels(true);
         for (uint32_t c = 0; c < nch; ++c) {
             auto& bin = m_bins[c];
@@ -183,13 +263,15 @@ uint64_t DramSystem::access(uint64_t addr, uint64_t bytes, bool is_write, uint64
                 ch.reset_max_completion();
                 arrive = t0;
             }
-            for (const uint64_t b : bin) {
-                if (!ch.has_room(is_write)) {
-                    while (!ch.has_room(is_write)) arrive = std::max(arrive, ch.step());
-                    ch.advance_through(arrive);
+            for (const BinRun& b : bin) {
+                for (uint64_t j = 0; j < b.count; ++j) {
+                    if (!ch.has_room(is_write)) {
+                        while (!ch.has_room(is_write)) arrive = std::max(arrive, ch.step());
+                        ch.advance_through(arrive);
+                    }
+                    ch.enqueue(static_cast<uint32_t>(b.key >> 32), static_cast<uint32_t>(b.key),
+                               is_write, arrive, 0);
                 }
-                ch.enqueue(static_cast<uint32_t>(b >> 32), static_cast<uint32_t>(b), is_write,
-                           arrive, 0);
             }
             if (m_followers[c] > 0) add_to(m_counters, m_counters - before, m_followers[c]);
             bin.clear();

@@ -20,6 +20,13 @@
 // sequential block gives every channel the same (bank, row) list, so it is timed once instead of
 // once per channel. `channel(c)` (the burst-level path, which may change one channel alone)
 // gives channel c its own state.
+//
+// Run memo (SystemConfig::memo, default on), exact too: a transaction of up to 2^16 bursts is
+// timed per channel by Channel::run_bin, which starts with empty queues (every call drains the
+// channels it touched). Such a run depends only on the channel's state normalized to the first
+// cycle a command could issue (timers in the past equal "now", rows as "closed / the block's
+// k-th row / another row") and on the block's (bank, row) list; a run seen before is replayed
+// from the memo (RunMemo, shared by all channels) unless a refresh deadline falls inside it.
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -40,6 +47,10 @@ struct SystemConfig {
     /// Time channels in identical states fed identical bursts once (exact; see the file
     /// comment). false: every channel burst by burst (the reference for the equality tests).
     bool fast_stream = true;
+    /// Replay a channel's run of a DMA block from a memo when the channel starts it in a state
+    /// equivalent (up to a time shift) to that of a stored run (exact; channel.cpp, RunMemo).
+    /// false: every run simulated (the reference for the equality tests).
+    bool memo = true;
 };
 
 /// Every problem of a config (spec, address map, controller parameters), keyed by the YAML key
@@ -67,11 +78,15 @@ public:
     uint32_t bank_index(const Location& l) const {
         return ((l.pc * m_sids + l.sid) * m_groups + l.bank_group) * m_banks + l.bank;
     }
+    /// Banks with an open row in channel c (read-only: keeps shared states shared).
+    uint32_t open_rows(uint32_t c) const { return m_channels[c]->open_rows(); }
     /// Records of finished bursts (when recording is on); the caller consumes and clears them.
     std::vector<Completion>& completions() { return m_done; }
     void set_record(bool r);
 
     const Counters& counters() const { return m_counters; }
+    /// The run memo (hit and miss counts; SystemConfig::memo).
+    const RunMemo& memo() const { return m_memo; }
     const SystemConfig& config() const { return m_cfg; }
     const AddressMap& address_map() const { return m_map; }
     uint64_t tck_ps() const { return m_tck_ps; }
@@ -91,23 +106,40 @@ private:
     /// arrival cycle (and the same bursts if `with_bins`) follow the first of them; the others
     /// get their own copy of the state.
     void group_channels(bool with_bins);
+    /// Appends bursts k0..k1 (burst indices) to their channels' bins.
+    void bin_bursts(uint64_t k0, uint64_t k1);
 
     SystemConfig m_cfg;
     AddressMap m_map;
     Counters m_counters;
+    RunMemo m_memo;
     std::vector<Completion> m_done;
     std::vector<std::shared_ptr<Channel>> m_channels;  // shared: identical states (fast_stream)
-    std::vector<std::vector<uint64_t>>
-        m_bins;                     // per channel: (bank << 32 | row) of a transaction chunk
+    std::vector<std::vector<BinRun>> m_bins;  // per channel: its bursts of a transaction chunk
     std::vector<int64_t> m_arrive;  // per channel: arrival cycle of its next burst (-1: untouched)
     std::vector<const Channel*> m_before;  // per channel: its state object at a pass's start
     std::vector<int32_t> m_leader;         // per channel: the channel that runs its pass
     std::vector<uint64_t> m_followers;     // per leader: channels that follow it
+    std::vector<uint32_t> m_leaders;       // the leaders, in order
     struct LowDecode {
         uint32_t channel;
+        uint32_t run;  // consecutive low values from this one with the same channel and key
         uint64_t key;  // bank << 32 | row
     };
     std::vector<LowDecode> m_low;  // decode of the low m_low_bits of a burst index (fast_stream)
+    /// The bins of a range [lo_begin, lo_end] of low values (per channel of the low decode, its
+    /// runs in order): a block splits into such ranges, one per value of the high bits, whose
+    /// bins are the template's OR the high bits' decode. Cached per lo_begin, kTemplateWays
+    /// ends each (replaced round robin).
+    struct BinTemplate {
+        uint32_t lo_end = UINT32_MAX;
+        std::vector<std::pair<uint32_t, BinRun>> runs;  // (low channel, run of low keys)
+    };
+    static constexpr uint32_t kTemplateWays = 4;
+    std::vector<BinTemplate> m_templates;  // [lo_begin * kTemplateWays + way]
+    std::vector<uint8_t> m_template_next;  // per lo_begin: the way to replace next
+    std::vector<int32_t> m_tmpl_last;  // scratch: per channel, its last run in a template
+    const BinTemplate& bin_template(uint32_t lo_begin, uint32_t lo_end);
     uint32_t m_low_bits = 0;
     uint32_t m_sids, m_groups, m_banks;
     uint64_t m_tck_ps, m_burst_bytes, m_capacity;

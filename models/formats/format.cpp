@@ -4,6 +4,8 @@
 #include <cctype>
 #include <sstream>
 
+#include "models/text.h"
+
 namespace qasim::models {
 namespace {
 
@@ -57,21 +59,6 @@ bool parse_uint(const std::string& s, uint64_t* out) {
     }
     *out = v;
     return true;
-}
-
-std::vector<std::string> split(const std::string& s, char sep) {
-    std::vector<std::string> parts;
-    std::string cur;
-    for (char c : s) {
-        if (c == sep) {
-            parts.push_back(cur);
-            cur.clear();
-        } else {
-            cur += c;
-        }
-    }
-    parts.push_back(cur);
-    return parts;
 }
 
 uint64_t ceil_div(uint64_t a, uint64_t b) { return b == 0 ? 0 : (a + b - 1) / b; }

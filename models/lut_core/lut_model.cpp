@@ -5,6 +5,8 @@
 #include <stdexcept>
 #include <vector>
 
+#include "models/tile_runs.h"
+
 namespace qasim::models {
 
 namespace {
@@ -33,23 +35,6 @@ uint64_t rescales_per_output(const Format& b, uint64_t k) {
     default:
         return 1;
     }
-}
-
-bool same_tile(const Tile& a, const Tile& b) {
-    return a.load_a_bytes == b.load_a_bytes && a.load_b_bytes == b.load_b_bytes &&
-           a.store_bytes == b.store_bytes && a.compute_cycles == b.compute_cycles &&
-           a.macs == b.macs && a.sram_read_bytes == b.sram_read_bytes &&
-           a.sram_write_bytes == b.sram_write_bytes && a.actions.all() == b.actions.all();
-}
-
-void append(std::vector<Tile>& tiles, const Tile& t, uint64_t count) {
-    if (count == 0) return;
-    if (!tiles.empty() && same_tile(tiles.back(), t)) {
-        tiles.back().count += count;
-        return;
-    }
-    tiles.push_back(t);
-    tiles.back().count = count;
 }
 
 bool mac_fits(const Format& op, const Format& pe) {
@@ -169,7 +154,19 @@ LutBlocking lut_blocking(const Op& op, const LutCoreParams& p) {
         ok_b = xk > 0;
         r.kc = std::min(K, std::max<uint64_t>(xk, 1) * kq);
     }
-    if (r.b_resident) ok_b = true;
+    // A resident B is loaded once per instance (its chunks by the first row superblock) and every
+    // instance reloads its own B (heads: own K/V). With batch > 1 the first chunk of instance
+    // i + 1 (the first tile's kc × min(bn, N)) is prefetched while the last tile of instance i
+    // computes, which still reads the last chunk (kc_last × bn_last; the other chunks are dead):
+    // both must fit.
+    if (r.b_resident && !ok_b && op.batch > 1) {
+        const uint64_t kch = ceil_div(K, r.kc), cbs = ceil_div(N, r.bn);
+        const uint64_t first_b = op.b.matrix_bytes(r.kc, std::min(r.bn, N));
+        const uint64_t last_b = op.b.matrix_bytes(K - (kch - 1) * r.kc, N - (cbs - 1) * r.bn);
+        ok_b = first_b + last_b <= p.weight_sram_bytes;
+    } else if (r.b_resident) {
+        ok_b = true;
+    }
     // Rows: two row blocks of A / tables (full K), and the accumulators (acc_bits, when K is
     // chunked) plus two output blocks in the output buffer.
     const uint64_t entries = lut ? lut_table_entries(p.group_k, p.symmetric_table) : 0;
@@ -390,8 +387,8 @@ TilePlan lut_core_plan(const Op& op, const LutCoreParams& p) {
                 const uint64_t cb1 = std::min(col_blocks, cb0 + per_super);
                 for (uint64_t rb = 0; rb < row_blocks; ++rb)
                     for (uint64_t cb = cb0; cb < cb1; ++cb)
-                        append(tiles, make_tile(bm_of(rb), bn_of(cb), K, 0, cb == cb0, rb == 0, 0),
-                               1);
+                        append_run(tiles,
+                                   make_tile(bm_of(rb), bn_of(cb), K, 0, cb == cb0, rb == 0, 0), 1);
             }
         plan.tiles = std::move(tiles);
         return plan;
@@ -420,17 +417,17 @@ TilePlan lut_core_plan(const Op& op, const LutCoreParams& p) {
                 const uint64_t kc = kb + 1 == kch ? kc_last : blk.kc;
                 const bool first = cb == 0 && kb == 0;
                 if (rb1 - rb0 == 1) {
-                    append(tiles, make_tile(bm_of(rb0), bn_of(cb), kc, kb, first, load_b,
-                                            first ? extra : 0),
-                           times);
+                    append_run(tiles, make_tile(bm_of(rb0), bn_of(cb), kc, kb, first, load_b,
+                                                first ? extra : 0),
+                               times);
                     return;
                 }
                 for (uint64_t k = 0; k < times; ++k)
                     for (uint64_t rb = rb0; rb < rb1; ++rb)
-                        append(tiles, make_tile(bm_of(rb), bn_of(cb), kc, kb, first,
-                                                load_b && rb == rb0,
-                                                first && rb == rb0 ? extra : 0),
-                               1);
+                        append_run(tiles, make_tile(bm_of(rb), bn_of(cb), kc, kb, first,
+                                                    load_b && rb == rb0,
+                                                    first && rb == rb0 ? extra : 0),
+                                   1);
             };
             for (uint64_t cb = 0; cb < col_blocks; ++cb) {
                 for (uint64_t kb = 0; kb < kch; ++kb) {

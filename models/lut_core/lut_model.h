@@ -110,7 +110,12 @@
 // A (or its tables) is loaded with the first tile of its row block (per column superblock in the
 // weight-resident order). The last K chunk of a tile stores bm × bn outputs (out format).
 // double_buffered = every 2× condition holds (or B is resident). Batch instances run one after
-// another. peak_ops_per_cycle = ⌈tile_m·tile_n·tile_k·engines / (P·pf)⌉ (lut), tile_m·tile_n·
+// another and each reloads its own B, so with batch > 1 a resident B that fails the 2× condition
+// counts as double-buffered only if the chunk the last tile of instance i reads (kc_last ×
+// bn_last; its other chunks are dead) and the first chunk of instance i + 1 (kc × min(bn, N),
+// prefetched meanwhile) fit the weight buffer together: two copies when B is one chunk. A, tables
+// and outputs are never resident across instances: only their 2× conditions apply.
+// peak_ops_per_cycle = ⌈tile_m·tile_n·tile_k·engines / (P·pf)⌉ (lut), tile_m·tile_n·
 // tile_k·engines (mac).
 // Not modelled: pipeline fill of the adder tree (a few cycles per block), padding of N inside a
 // tile beyond the used engines (idle lanes are clock-gated: actions count useful lanes only).
@@ -175,6 +180,8 @@ struct LutBlocking {
     uint64_t bm = 0, bn = 0;
     uint64_t kc = 0;  ///< K chunk (= K unless a B block of the full K does not fit)
     bool b_resident = false;
+    /// TilePlan::double_buffered: every 2× condition holds, or B is resident (with batch > 1:
+    /// an instance's last B chunk plus the next instance's first fit the weight buffer).
     bool double_buffered = false;
     /// Two row blocks of tables fit the table buffer, so an on-chip build overlaps the lookups of
     /// the previous row block (otherwise every build is exposed).

@@ -6,6 +6,8 @@
 #include <stdexcept>
 #include <vector>
 
+#include "models/tile_runs.h"
+
 namespace qasim::models {
 namespace {
 
@@ -222,47 +224,9 @@ FoldInfo folds_impl(uint64_t M, uint64_t K, uint64_t N, const SystolicParams& p,
 
 uint64_t bytes_of_bits(uint64_t bits) { return bits / 8 + (bits % 8 != 0); }
 
-bool same_tile(const Tile& a, const Tile& b) {
-    return a.load_a_bytes == b.load_a_bytes && a.load_b_bytes == b.load_b_bytes &&
-           a.store_bytes == b.store_bytes && a.compute_cycles == b.compute_cycles &&
-           a.macs == b.macs && a.sram_read_bytes == b.sram_read_bytes &&
-           a.sram_write_bytes == b.sram_write_bytes && a.actions.all() == b.actions.all();
-}
-
-/// Run-length encoded tile list: appending a tile equal to the last run extends that run.
-class Runs {
-public:
-    void append(const Tile& t, uint64_t count) {
-        if (count == 0) return;
-        if (!m_tiles.empty() && same_tile(m_tiles.back(), t)) {
-            m_tiles.back().count += count;
-            return;
-        }
-        m_tiles.push_back(t);
-        m_tiles.back().count = count;
-    }
-    /// Appends the whole list `times` times (a repeated fold pattern).
-    void append_list(const Runs& list, uint64_t times) {
-        if (times == 0 || list.m_tiles.empty()) return;
-        if (list.m_tiles.size() == 1) {
-            append(list.m_tiles[0], list.m_tiles[0].count * times);
-            return;
-        }
-        for (uint64_t k = 0; k < times; ++k)
-            for (const auto& t : list.m_tiles) append(t, t.count);
-    }
-    std::vector<Tile> take() { return std::move(m_tiles); }
-
-private:
-    std::vector<Tile> m_tiles;
-};
-
 /// Index ranges [start, start+count) of 0..n−1 within which every fold (or instance) has the same
 /// tile: the properties of index i depend only on i == 0, i + 1 == n − 1, i == n − 1 and, when
 /// `period` > 1 (DRAM loads at the start of each chunk/block of `period` folds), i % period == 0.
-struct Segment {
-    uint64_t start, count;
-};
 std::vector<Segment> segments(uint64_t n, uint64_t period = 0) {
     std::vector<uint64_t> cuts = {0, 1};
     if (n >= 2) cuts.push_back(n - 2);
@@ -273,15 +237,7 @@ std::vector<Segment> segments(uint64_t n, uint64_t period = 0) {
             cuts.push_back(k + 1);
         }
     }
-    std::sort(cuts.begin(), cuts.end());
-    cuts.erase(std::unique(cuts.begin(), cuts.end()), cuts.end());
-    std::vector<Segment> out;
-    for (size_t j = 0; j < cuts.size(); ++j) {
-        if (cuts[j] >= n) break;
-        const uint64_t end = (j + 1 < cuts.size() && cuts[j + 1] < n) ? cuts[j + 1] : n;
-        out.push_back({cuts[j], end - cuts[j]});
-    }
-    return out;
+    return cut_segments(std::move(cuts), n);
 }
 
 /// Everything needed to build the tile of fold (o, i) of instance `inst`.
@@ -664,31 +620,56 @@ TilePlan systolic_plan(const Op& op, const SystolicParams& p) {
         c.psum_fits = out_fold <= p.ofmap_sram_bytes;
         break;
     }
-    auto buffered = [&](uint64_t all, uint64_t fold, uint64_t cap) {
-        return all <= cap || ck.mul(fold, 2) <= cap;
+    // Double buffering (header): two folds' slices fit, or the whole operand of one instance is
+    // resident. Every instance reloads its operands, so with batch > 1 the first fold of instance
+    // i + 1 loads while the last fold of instance i computes: that fold's slices (the only ones
+    // of instance i still in use; outputs: its output block, stored after it) plus the first
+    // fold's must fit.
+    const uint64_t r_end = g.rows_used(g.n_inner - 1), c_end = g.cols_used(g.n_outer - 1);
+    uint64_t a_end = 0, b_end = 0, out_end = 0;  // slices of the last fold of an instance
+    switch (p.dataflow) {
+    case Dataflow::os:
+        a_end = op.a.matrix_bytes(K, r_end);
+        b_end = op.b.matrix_bytes(K, c_end);
+        out_end = op.out.payload_bytes(r_end, c_end);
+        break;
+    case Dataflow::ws:
+        a_end = op.a.matrix_bytes(r_end, M);
+        b_end = op.b.matrix_bytes(r_end, c_end);
+        out_end = bytes_of_bits(ck.mul3(M, c_end, acc));
+        break;
+    case Dataflow::is:
+        a_end = op.a.matrix_bytes(r_end, c_end);
+        b_end = op.b.matrix_bytes(r_end, N);
+        out_end = bytes_of_bits(ck.mul3(c_end, N, acc));
+        break;
+    }
+    auto buffered = [&](uint64_t all, uint64_t fold, uint64_t end, uint64_t cap) {
+        if (ck.mul(fold, 2) <= cap) return true;
+        return all <= cap && (op.batch == 1 || ck.add(end, fold) <= cap);
     };
     choose_loop_order(c, ck);
 
     TilePlan plan;
     plan.peak_ops_per_cycle = ck.mul(p.rows, p.cols);
-    plan.double_buffered = buffered(a_all, a_fold, p.ifmap_sram_bytes) &&
-                           buffered(b_all, b_fold, p.filter_sram_bytes) &&
-                           buffered(out_all, out_fold, p.ofmap_sram_bytes);
+    plan.double_buffered = buffered(a_all, a_fold, a_end, p.ifmap_sram_bytes) &&
+                           buffered(b_all, b_fold, b_end, p.filter_sram_bytes) &&
+                           buffered(out_all, out_fold, out_end, p.ofmap_sram_bytes);
 
     // Folds in SCALE-Sim order (instance, column fold o, row fold i), grouped into segments of
     // identical folds so that the plan stays small for large shapes.
-    Runs all;
+    std::vector<Tile> all;
     for (const Segment& si : segments(op.batch)) {
-        Runs inst;
+        std::vector<Tile> inst;
         for (const Segment& so : segments(g.n_outer, outer_period(c))) {
-            Runs col;
+            std::vector<Tile> col;
             for (const Segment& sr : segments(g.n_inner, inner_period(c)))
-                col.append(fold_tile(c, so.start, sr.start, si.start, ck), sr.count);
-            inst.append_list(col, so.count);
+                append_run(col, fold_tile(c, so.start, sr.start, si.start, ck), sr.count);
+            append_runs(inst, col, so.count);
         }
-        all.append_list(inst, si.count);
+        append_runs(all, inst, si.count);
     }
-    plan.tiles = all.take();
+    plan.tiles = std::move(all);
     return plan;
 }
 

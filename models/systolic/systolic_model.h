@@ -127,6 +127,15 @@
 // folds' worth of that operand (the largest fold's slice/tile: os A R×K, B K×C, C R×C outputs;
 // ws A M×R, B R×C, psums M×C; is A R×C, B R×N, psums C×N), so that the next fold's data can be
 // loaded (or the previous fold's results stored) while the current fold computes.
+// Batch instances run back to back and every instance reloads A and B (its own operands), so
+// with batch > 1 "resident" needs more: the first fold of instance i + 1 loads (prefetch) while
+// the last fold of instance i computes, when only that fold's slices of instance i are still in
+// use (re-used slices and panels are dead once the last column fold has passed them) and its
+// output block is stored. Hence per buffer: last fold's slice + first fold's slice <= buffer
+// (os A r_last×K, B K×c_last, outputs r_last×c_last; ws A r_last×M, B r_last×c_last, psums
+// M×c_last; is A r_last×c_last, B r_last×N, psums c_last×N). With one fold along that operand's
+// dimensions this is two instance copies; with two or more it follows from "all fits" (up to
+// byte rounding). batch == 1: unchanged.
 #include <cstdint>
 #include <string>
 

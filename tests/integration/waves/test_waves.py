@@ -167,7 +167,9 @@ def main():
     run("run", "--hw", HW, "--workload", WL, "--vcd", vcd2, "--vcd-signals", "sa0.*,layer",
         "--vcd-window", "1000:50000", "--quiet")
     s2, c2 = parse_vcd(vcd2)
-    assert set(s2) == {"layer", "sa0.busy", "sa0.active_pes", "sa0.op", "sa0.tile"}, set(s2)
+    assert set(s2) == {"layer", "sa0.busy", "sa0.active_pes", "sa0.op", "sa0.tile",
+                       "sa0.ifmap_sram.occupancy_bytes", "sa0.filter_sram.occupancy_bytes",
+                       "sa0.ofmap_sram.occupancy_bytes"}, set(s2)
     all_t = [t for ch in c2.values() for t, _ in ch]
     assert min(all_t) == 1000000 and max(all_t) <= 50000000, (min(all_t), max(all_t))
     assert os.path.exists(os.path.join(out, "sel.gtkw"))

@@ -13,6 +13,8 @@
 #include "hw/common/pe_format.h"
 #include "models/energy/tech.h"
 #include "sim/tech_loader.h"
+#include "tests/common/config_errors.h"
+#include "tests/common/qasim_cli.h"
 
 namespace qasim::hw {
 namespace {
@@ -20,15 +22,7 @@ namespace {
 namespace fs = std::filesystem;
 
 std::string errors_of(const sim::RawSection& raw, BitserialArrayConfig* cfg = nullptr) {
-    BitserialArrayConfig c;
-    sim::Errors errs("hw.yaml");
-    BitserialArrayConfig::fields().parse(raw, c, "units.bs0", errs);
-    if (errs.empty()) c.validate("units.bs0", errs);
-    if (cfg) *cfg = c;
-    std::string all;
-    for (const auto& m : errs.messages())
-        all += m + "\n";
-    return all;
+    return tests::config_errors(raw, "units.bs0", cfg);
 }
 
 TEST(BitserialConfig, DefaultsAndFields) {
@@ -152,11 +146,11 @@ uint64_t run_cycles(const fs::path& dir, const std::string& hw, const std::strin
                    out = dir / (tag + "_out");
     std::ofstream(hwp) << hw;
     std::ofstream(tp) << trace;
-    const std::string cmd = std::string("'") + QASIM_BINARY + "' run --hw '" + hwp.string() +
-                            "' --workload '" + tp.string() + "' --out '" + out.string() +
-                            "' --quiet > '" + (dir / (tag + ".log")).string() + "' 2>&1";
-    if (std::system(cmd.c_str()) != 0) {
-        ADD_FAILURE() << cmd << "\n" << read_file(dir / (tag + ".log"));
+    const std::string args = "run --hw '" + hwp.string() + "' --workload '" + tp.string() +
+                             "' --out '" + out.string() + "' --quiet";
+    const tests::CliRun r = tests::run_qasim(args);
+    if (r.code != 0) {
+        ADD_FAILURE() << args << "\n" << r.out;
         return 0;
     }
     const std::string rep = read_file(out / "report.json");
@@ -208,9 +202,6 @@ TEST(BitserialEndToEnd, W3W4W8ScaleWithIdealMemory) {
 
 TEST(BitserialEndToEnd, PresetsRunLlamaDecode) {
     if (!fs::exists(QASIM_BINARY)) GTEST_SKIP() << "qasim binary not built: " << QASIM_BINARY;
-    const fs::path dir =
-        fs::temp_directory_path() / ("qasim_bs_presets_" + std::to_string(::getpid()));
-    fs::create_directories(dir);
     const std::string root = QASIM_SOURCE_DIR;
     struct Run {
         const char* hw;
@@ -219,13 +210,12 @@ TEST(BitserialEndToEnd, PresetsRunLlamaDecode) {
     for (const Run& r : {Run{"bitmod", "W4"}, Run{"bitmod", "W3"}, Run{"olive", "W4A4"},
                          Run{"int8_baseline", "W8A8,lm_head=int8"}}) {
         SCOPED_TRACE(std::string(r.hw) + " " + r.quant);
-        const std::string cmd = std::string("'") + QASIM_BINARY + "' run --hw '" + root +
-                                "/configs/hw/" + r.hw +
-                                ".yaml' --workload 'zoo:llama2-7b:decode?quant=" + r.quant +
-                                "' --quiet > '" + (dir / "log").string() + "' 2>&1";
-        EXPECT_EQ(std::system(cmd.c_str()), 0) << cmd << "\n" << read_file(dir / "log");
+        const std::string args = "run --hw '" + root + "/configs/hw/" + r.hw +
+                                 ".yaml' --workload 'zoo:llama2-7b:decode?quant=" + r.quant +
+                                 "' --quiet";
+        const tests::CliRun c = tests::run_qasim(args);
+        EXPECT_EQ(c.code, 0) << args << "\n" << c.out;
     }
-    fs::remove_all(dir);
 }
 
 }  // namespace

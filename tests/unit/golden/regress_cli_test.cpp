@@ -2,23 +2,20 @@
 // cases, and --update on regression vs independent sources. Cases are written to a temporary folder
 // and use the golden inputs under tests/golden/hw/ (paths relative to --root = the repo root).
 #include <gtest/gtest.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
-#include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
 #include <string>
 
+#include "tests/common/qasim_cli.h"
+
 namespace fs = std::filesystem;
 
 namespace {
 
-struct CliRun {
-    int code = -1;
-    std::string out;
-};
+using qasim::tests::CliRun;
 
 class RegressCli : public ::testing::Test {
 protected:
@@ -45,17 +42,8 @@ protected:
         return ss.str();
     }
     CliRun regress(const std::string& extra = "") {
-        const std::string cmd = std::string("'") + QASIM_BINARY + "' regress '" + m_dir.string() +
-                                "' --root '" + QASIM_SOURCE_DIR + "' " + extra + " 2>&1";
-        CliRun r;
-        FILE* p = ::popen(cmd.c_str(), "r");
-        if (!p) return r;
-        char buf[4096];
-        size_t n;
-        while ((n = std::fread(buf, 1, sizeof buf, p)) > 0) r.out.append(buf, n);
-        const int st = ::pclose(p);
-        r.code = WIFEXITED(st) ? WEXITSTATUS(st) : -1;
-        return r;
+        return qasim::tests::run_qasim("regress '" + m_dir.string() + "' --root '" +
+                                       QASIM_SOURCE_DIR + "' " + extra);
     }
     fs::path m_dir;
 };

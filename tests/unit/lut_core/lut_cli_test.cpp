@@ -1,34 +1,19 @@
 // The presets run end to end through the qasim binary; unsupported weights are rejected with exit
 // code 2 and a message naming the op, the unit and what is allowed.
 #include <gtest/gtest.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
-#include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <string>
 
+#include "tests/common/qasim_cli.h"
+
 namespace {
 namespace fs = std::filesystem;
 
-struct CliRun {
-    int code = -1;
-    std::string out;
-};
-
-CliRun run(const std::string& args) {
-    const std::string cmd = std::string("'") + QASIM_BINARY + "' " + args + " 2>&1";
-    CliRun r;
-    FILE* p = ::popen(cmd.c_str(), "r");
-    if (!p) return r;
-    char buf[4096];
-    size_t n;
-    while ((n = std::fread(buf, 1, sizeof buf, p)) > 0) r.out.append(buf, n);
-    const int st = ::pclose(p);
-    r.code = WIFEXITED(st) ? WEXITSTATUS(st) : -1;
-    return r;
-}
+using qasim::tests::CliRun;
+using qasim::tests::run_qasim;
 
 class LutCli : public ::testing::Test {
 protected:
@@ -56,24 +41,27 @@ protected:
 
 TEST_F(LutCli, PresetsRunLowBitGemms) {
     for (const char* w : {"int1", "int2", "int4", "ternary"}) {
-        const CliRun l = run("run --hw '" + hw("lut_tensor_core") + "' --workload '" + trace("t.yaml", w) + "'");
+        const CliRun l = run_qasim("run --hw '" + hw("lut_tensor_core") + "' --workload '" +
+                                   trace("t.yaml", w) + "'");
         EXPECT_EQ(l.code, 0) << w << "\n" << l.out;
         EXPECT_NE(l.out.find("lut0"), std::string::npos) << l.out;
-        const CliRun m = run("run --hw '" + hw("mac_tensor_core") + "' --workload '" + trace("t.yaml", w) + "'");
+        const CliRun m = run_qasim("run --hw '" + hw("mac_tensor_core") + "' --workload '" +
+                                   trace("t.yaml", w) + "'");
         EXPECT_EQ(m.code, 0) << w << "\n" << m.out;
     }
 }
 
 TEST_F(LutCli, EightBitWeightsAreRejected) {
-    const CliRun r = run("run --hw '" + hw("lut_tensor_core") + "' --workload '" + trace("w8.yaml", "int8") + "'");
+    const CliRun r = run_qasim("run --hw '" + hw("lut_tensor_core") + "' --workload '" +
+                               trace("w8.yaml", "int8") + "'");
     EXPECT_EQ(r.code, 2) << r.out;
     EXPECT_NE(r.out.find("ops[0] 'proj': cannot run on unit 'lut0'"), std::string::npos) << r.out;
     EXPECT_NE(r.out.find("8-bit weights need a MAC unit"), std::string::npos) << r.out;
 }
 
 TEST_F(LutCli, BadFieldIsExitCode2) {
-    const CliRun r = run("run --hw '" + hw("lut_tensor_core") + "' --workload '" + trace("t.yaml", "int2") +
-                         "' --set units.lut0.tile_k=6");
+    const CliRun r = run_qasim("run --hw '" + hw("lut_tensor_core") + "' --workload '" +
+                               trace("t.yaml", "int2") + "' --set units.lut0.tile_k=6");
     EXPECT_EQ(r.code, 2) << r.out;
     EXPECT_NE(r.out.find("units.lut0.tile_k: must be a multiple of group_k (4), got 6"), std::string::npos) << r.out;
 }

@@ -5,20 +5,14 @@
 #include "hw/lut_core/mac_tensor_core.h"
 #include "models/energy/tech.h"
 #include "sim/tech_loader.h"
+#include "tests/common/config_errors.h"
 
 namespace qasim::hw {
 namespace {
 
 template <class Cfg>
 std::string errors_of(const sim::RawSection& raw, Cfg* cfg = nullptr) {
-    Cfg c;
-    sim::Errors errs("hw.yaml");
-    Cfg::fields().parse(raw, c, "units.lut0", errs);
-    if (errs.empty()) c.validate("units.lut0", errs);
-    if (cfg) *cfg = c;
-    std::string all;
-    for (const auto& m : errs.messages()) all += m + "\n";
-    return all;
+    return tests::config_errors(raw, "units.lut0", cfg);
 }
 
 TEST(LutConfig, DefaultsAreThePaperTile) {

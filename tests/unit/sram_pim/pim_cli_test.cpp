@@ -2,10 +2,8 @@
 // the closed form; the sail_pim preset runs a LLaMA-2-7B decode step with the projections on the
 // PIM; an over-capacity model is rejected with exit code 2 and a message naming need and capacity.
 #include <gtest/gtest.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
-#include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -13,28 +11,14 @@
 #include <vector>
 
 #include "models/sram_pim/pim_model.h"
+#include "tests/common/qasim_cli.h"
 
 namespace {
 namespace fs = std::filesystem;
 namespace models = qasim::models;
 
-struct CliRun {
-    int code = -1;
-    std::string out;
-};
-
-CliRun run(const std::string& args) {
-    const std::string cmd = std::string("'") + QASIM_BINARY + "' " + args + " 2>&1";
-    CliRun r;
-    FILE* p = ::popen(cmd.c_str(), "r");
-    if (!p) return r;
-    char buf[4096];
-    size_t n;
-    while ((n = std::fread(buf, 1, sizeof buf, p)) > 0) r.out.append(buf, n);
-    const int st = ::pclose(p);
-    r.code = WIFEXITED(st) ? WEXITSTATUS(st) : -1;
-    return r;
-}
+using qasim::tests::CliRun;
+using qasim::tests::run_qasim;
 
 std::vector<std::string> split(const std::string& line) {
     std::vector<std::string> v;
@@ -95,7 +79,8 @@ TEST_F(PimCli, IsolatedGemvMatchesTheClosedForm) {
                                     ", activations: fp16}\nops:\n  - {name: proj, op: gemm, m: " + std::to_string(m) +
                                     ", k: 4096, n: 11008, b_src: weight}\n");
             const fs::path out = m_dir / "out";
-            const CliRun r = run("run --hw '" + hw + "' --workload '" + tr + "' --out '" + out.string() + "' --quiet");
+            const CliRun r = run_qasim("run --hw '" + hw + "' --workload '" + tr + "' --out '" +
+                                       out.string() + "' --quiet");
             ASSERT_EQ(r.code, 0) << r.out;
             EXPECT_EQ(layer_field(out, "proj", "unit"), "pim0");
             models::Op op;
@@ -117,8 +102,9 @@ TEST_F(PimCli, IsolatedGemvMatchesTheClosedForm) {
 TEST_F(PimCli, SailPresetRunsLlamaDecodeOnThePim) {
     const std::string hw = std::string(QASIM_SOURCE_DIR) + "/configs/hw/sail_pim.yaml";
     const fs::path out = m_dir / "llama";
-    const CliRun r = run("run --hw '" + hw + "' --workload 'zoo:llama2-7b:decode?quant=W4A16KV2&batch=4' --out '" +
-                         out.string() + "' --quiet");
+    const CliRun r = run_qasim("run --hw '" + hw +
+                               "' --workload 'zoo:llama2-7b:decode?quant=W4A16KV2&batch=4' --out '" +
+                               out.string() + "' --quiet");
     ASSERT_EQ(r.code, 0) << r.out;
     EXPECT_EQ(layer_field(out, "L.q_proj", "unit"), "pim0");
     EXPECT_EQ(layer_field(out, "L.down_proj", "unit"), "pim0");
@@ -135,14 +121,17 @@ TEST_F(PimCli, SailPresetRunsLlamaDecodeOnThePim) {
 TEST_F(PimCli, OverCapacityModelIsRejected) {
     const std::string hw = std::string(QASIM_SOURCE_DIR) + "/configs/hw/sail_pim.yaml";
     // 1 GiB cannot hold LLaMA-2-7B at W4.
-    const CliRun r = run("run --hw '" + hw + "' --workload 'zoo:llama2-7b:decode?quant=W4A16KV2&batch=1'" +
-                         " --set memory.pim0.capacity_mb=1024 --set memory.pim0.subarrays_per_bank=64");
+    const CliRun r = run_qasim("run --hw '" + hw +
+                               "' --workload 'zoo:llama2-7b:decode?quant=W4A16KV2&batch=1'" +
+                               " --set memory.pim0.capacity_mb=1024" +
+                               " --set memory.pim0.subarrays_per_bank=64");
     EXPECT_EQ(r.code, 2) << r.out;
     EXPECT_NE(r.out.find("weights resident in SRAM-PIM 'pim0' would need"), std::string::npos) << r.out;
     EXPECT_NE(r.out.find("more than its capacity 1073741824 B (1024.0 MiB)"), std::string::npos) << r.out;
     // A bad geometry is a config error naming the key.
-    const CliRun b = run("run --hw '" + hw + "' --workload 'zoo:llama2-7b:decode?quant=W4A16KV2&batch=1'" +
-                         " --set memory.pim0.capacity_mb=1000");
+    const CliRun b = run_qasim("run --hw '" + hw +
+                               "' --workload 'zoo:llama2-7b:decode?quant=W4A16KV2&batch=1'" +
+                               " --set memory.pim0.capacity_mb=1000");
     EXPECT_EQ(b.code, 2) << b.out;
     EXPECT_NE(b.out.find("memory.pim0.capacity_mb: must equal"), std::string::npos) << b.out;
 }

@@ -4,20 +4,14 @@
 #include "hw/sram_pim/sram_pim.h"
 #include "models/energy/tech.h"
 #include "sim/tech_loader.h"
+#include "tests/common/config_errors.h"
 
 namespace qasim::hw {
 namespace {
 
 template <class Cfg>
 std::string errors_of(const sim::RawSection& raw, Cfg* cfg = nullptr) {
-    Cfg c;
-    sim::Errors errs("hw.yaml");
-    Cfg::fields().parse(raw, c, "memory.pim0", errs);
-    if (errs.empty()) c.validate("memory.pim0", errs);
-    if (cfg) *cfg = c;
-    std::string all;
-    for (const auto& m : errs.messages()) all += m + "\n";
-    return all;
+    return tests::config_errors(raw, "memory.pim0", cfg);
 }
 
 models::Op weight_gemm(const std::string& name, uint64_t k, uint64_t n, uint64_t repeat) {

@@ -130,6 +130,12 @@ TEST(TraceManager, GtkwGroupsAndFormats) {
                      "1000200\n-sa0\n"),
               std::string::npos)
         << g;
+    // Nested below the group: labelled with its path in the group.
+    tm.add_signal("sa0.ifmap_sram.occupancy_bytes", TraceKind::integer, 64, TraceFormat::analog);
+    EXPECT_NE(tm.gtkw_text("/tmp/w.vcd")
+                  .find("@8024\n+{ifmap_sram occupancy_bytes} "
+                        "top.sa0.ifmap_sram.occupancy_bytes\n"),
+              std::string::npos);
 }
 
 TEST(TraceManager, ActiveIsNullUnlessSet) {

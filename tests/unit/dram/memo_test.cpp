@@ -1,0 +1,359 @@
+// The run memo (SystemConfig::memo: replaying a channel's run of a DMA block from an equivalent,
+// time-shifted state) must give exactly the results of simulating every run: same completion
+// times and same counters after every call, with fast_stream on and off.
+#include <gtest/gtest.h>
+
+#include <functional>
+#include <random>
+
+#include "hw/hbm/hbm_config.h"
+#include "models/dram/dram_system.h"
+#include "sim/errors.h"
+#include "sim/hw_config.h"
+
+namespace qasim::models::dram {
+namespace {
+
+bool same(const Counters& a, const Counters& b) {
+    return a.acts == b.acts && a.precharges == b.precharges && a.refreshes == b.refreshes &&
+           a.read_bursts == b.read_bursts && a.write_bursts == b.write_bursts &&
+           a.row_hits == b.row_hits && a.row_misses == b.row_misses &&
+           a.row_conflicts == b.row_conflicts;
+}
+
+struct MemoSetup {
+    const char* preset = "hbm2";
+    uint64_t stacks = 1;
+    PagePolicy page = PagePolicy::open;
+    uint64_t row_hit_cap = 16;
+    const char* map = "";  // "" = the preset's
+    RefreshPolicy refresh = RefreshPolicy::all_bank;
+    uint64_t queue_depth = 64;  // read and write queues
+};
+
+/// One transaction of a pattern.
+struct Txn {
+    uint64_t addr, bytes;
+    bool write;
+};
+
+/// Three systems fed the same calls: memo on (fast_stream on), memo off, memo and fast_stream
+/// off. Every call must return the same time and leave the same counters and open rows (per
+/// channel) in all three.
+class Trio {
+public:
+    explicit Trio(const MemoSetup& s) {
+        SystemConfig c;
+        c.spec = preset(s.preset);
+        c.stacks = s.stacks;
+        c.address_map = *s.map ? s.map : c.spec.default_map;
+        c.ctrl.page_policy = s.page;
+        c.ctrl.row_hit_cap = s.row_hit_cap;
+        c.ctrl.refresh = s.refresh;
+        c.ctrl.read_queue_depth = c.ctrl.write_queue_depth = s.queue_depth;
+        SystemConfig off = c;
+        off.memo = false;
+        SystemConfig slow = off;
+        slow.fast_stream = false;
+        m_memo = std::make_unique<DramSystem>(c);
+        m_off = std::make_unique<DramSystem>(off);
+        m_slow = std::make_unique<DramSystem>(slow);
+    }
+    /// access() on the three systems; false (with a message) at the first difference.
+    ::testing::AssertionResult access(const Txn& t, uint64_t start, uint64_t* done) {
+        const uint64_t a = m_memo->access(t.addr, t.bytes, t.write, start);
+        const uint64_t b = m_off->access(t.addr, t.bytes, t.write, start);
+        const uint64_t c = m_slow->access(t.addr, t.bytes, t.write, start);
+        ++m_calls;
+        *done = a;
+        if (a != b || a != c)
+            return ::testing::AssertionFailure()
+                   << "call " << m_calls << " (addr " << t.addr << ", " << t.bytes << " B, "
+                   << (t.write ? "write" : "read") << ", start " << start << " ps): memo " << a
+                   << ", no memo " << b << ", per burst " << c;
+        if (!same(m_memo->counters(), m_off->counters()) ||
+            !same(m_memo->counters(), m_slow->counters()))
+            return ::testing::AssertionFailure() << "call " << m_calls << ": counters differ";
+        for (uint32_t ch = 0; ch < m_memo->channel_count(); ++ch)
+            if (m_memo->open_rows(ch) != m_off->open_rows(ch) ||
+                m_memo->open_rows(ch) != m_slow->open_rows(ch))
+                return ::testing::AssertionFailure()
+                       << "call " << m_calls << ": open rows of channel " << ch << " differ";
+        return ::testing::AssertionSuccess();
+    }
+    DramSystem& memo() { return *m_memo; }
+    DramSystem& off() { return *m_off; }
+    DramSystem& slow() { return *m_slow; }
+    double hit_rate() const {
+        const RunMemo& m = m_memo->memo();
+        return static_cast<double>(m.hits()) / static_cast<double>(m.hits() + m.misses() + 1);
+    }
+
+private:
+    std::unique_ptr<DramSystem> m_memo, m_off, m_slow;
+    uint64_t m_calls = 0;
+};
+
+/// How start times follow each other.
+enum class Timing {
+    back_to_back,  // next start = previous completion
+    batch32,       // 32 blocks at the same start (a DMA issuing at once), then the latest end
+    paced,         // a block every 4 ns, a pause of 100–300 ns every 3 blocks (decode-like)
+    random_gaps,   // back to back, concurrent or after an idle gap (up to 20 µs)
+};
+
+/// Runs `calls` transactions of `next` with the given timing; returns false at a difference.
+void run(Trio& trio, int calls, Timing timing, const std::function<Txn(int)>& next,
+         uint64_t seed = 1) {
+    std::mt19937_64 rng(seed);
+    uint64_t t = 0, latest = 0;
+    for (int i = 0; i < calls; ++i) {
+        uint64_t done = 0;
+        ASSERT_TRUE(trio.access(next(i), t, &done));
+        latest = std::max(latest, done);
+        switch (timing) {
+        case Timing::back_to_back:
+            t = done;
+            break;
+        case Timing::batch32:
+            if (i % 32 == 31) t = latest;
+            break;
+        case Timing::paced:
+            t += i % 3 == 2 ? 100000 + rng() % 200000 : 4000;
+            break;
+        case Timing::random_gaps: {
+            const uint64_t how = rng() % 3;
+            if (how == 0) t = done;
+            if (how == 2) t = done + rng() % 20000000;
+            break;
+        }
+        }
+    }
+}
+
+std::function<Txn(int)> stream(uint64_t block, int write_every = 0, uint64_t base = 0) {
+    return [=](int i) {
+        const bool w = write_every > 0 && i % write_every == write_every - 1;
+        return Txn{base + static_cast<uint64_t>(i) * block, block, w};
+    };
+}
+
+TEST(DramMemo, SequentialReadStreamHits) {
+    Trio trio({});
+    run(trio, 4000, Timing::back_to_back, stream(4096));
+    EXPECT_GT(trio.hit_rate(), 0.9);
+    EXPECT_GT(trio.memo().counters().refreshes, 0u);
+}
+
+TEST(DramMemo, SequentialWriteStream) {
+    Trio trio({});
+    run(trio, 3000, Timing::back_to_back, [](int i) {
+        return Txn{static_cast<uint64_t>(i) * 4096, 4096, true};
+    });
+    EXPECT_GT(trio.hit_rate(), 0.9);
+}
+
+TEST(DramMemo, AlternatingReadWriteStream) {
+    Trio trio({});
+    run(trio, 3000, Timing::back_to_back, stream(4096, 2));
+    EXPECT_GT(trio.hit_rate(), 0.5);
+}
+
+TEST(DramMemo, BatchesAtTheSameStartTime) {
+    // A DMA issuing 32 blocks at once: every block after the first finds its channels busy.
+    Trio trio({"hbm2e"});
+    run(trio, 4096, Timing::batch32, stream(4096, 5));
+    EXPECT_GT(trio.hit_rate(), 0.5);
+}
+
+TEST(DramMemo, DecodeLikeUnalignedStreamWithSmallWrites) {
+    // 4 KiB + 4 KiB + 256 B reads at an 8448 B stride (unaligned), a 256 B write to another
+    // region now and then, paced as a decode step's DMA.
+    Trio trio({"hbm2e"});
+    run(trio, 6000, Timing::paced, [](int i) {
+        const uint64_t triple = static_cast<uint64_t>(i / 3), k = static_cast<uint64_t>(i % 3);
+        if (i % 17 == 16) return Txn{(uint64_t(6) << 30) + triple * 256, 256, true};
+        return Txn{triple * 8448 + k * 4096, k == 2 ? 256u : 4096u, false};
+    });
+    EXPECT_GT(trio.hit_rate(), 0.5);
+}
+
+TEST(DramMemo, SmallRandomBlocks) {
+    Trio trio({});
+    std::mt19937_64 rng(7);
+    const uint64_t cap = trio.memo().capacity();
+    run(
+        trio, 6000, Timing::random_gaps,
+        [&](int) {
+            const uint64_t bytes = 32 * (1 + rng() % 8);
+            return Txn{(rng() % (cap / 32)) * 32, bytes, rng() % 3 == 0};
+        },
+        8);
+}
+
+TEST(DramMemo, StridedBlocks) {
+    for (const uint64_t stride : {uint64_t(8192), uint64_t(65536), uint64_t(1) << 20}) {
+        Trio trio({});
+        run(trio, 2000, Timing::batch32, [stride](int i) {
+            return Txn{static_cast<uint64_t>(i) * stride, 2048, i % 4 == 3};
+        });
+    }
+}
+
+TEST(DramMemo, LongRunAcrossManyRefreshIntervals) {
+    // Sparse accesses: each call in a new part of the refresh interval; idle gaps over tREFI.
+    Trio trio({});
+    run(trio, 5000, Timing::random_gaps, stream(1024, 3), 11);
+    const Counters& c = trio.memo().counters();
+    const uint64_t refi_ps = trio.memo().config().spec.timing.refi * trio.memo().tck_ps();
+    EXPECT_GT(c.refreshes, 1000u);
+    EXPECT_GT(refi_ps, 0u);
+    EXPECT_GT(trio.hit_rate(), 0.3);
+}
+
+TEST(DramMemo, ClosedPage) {
+    Trio trio({"hbm2e", 1, PagePolicy::closed});
+    run(trio, 3000, Timing::batch32, stream(4096, 3));
+    Trio trio2({"hbm2", 1, PagePolicy::closed});
+    run(trio2, 3000, Timing::back_to_back, stream(2048, 4, 12345 * 32));
+    EXPECT_GT(trio.hit_rate(), 0.3);
+}
+
+TEST(DramMemo, RowHitCaps) {
+    for (const uint64_t cap : {uint64_t(0), uint64_t(16)}) {
+        Trio trio({"hbm2", 1, PagePolicy::open, cap});
+        std::mt19937_64 rng(cap + 3);
+        // Two streams in the same banks (row conflicts) and random reads, in batches.
+        run(trio, 4000, Timing::batch32, [&](int i) {
+            const uint64_t k = static_cast<uint64_t>(i);
+            if (i % 3 == 0) return Txn{k * 4096, 4096, false};
+            if (i % 3 == 1) return Txn{(uint64_t(1) << 28) + k * 4096, 4096, i % 2 == 0};
+            return Txn{(rng() % (uint64_t(1) << 26)) * 32, 64, false};
+        });
+    }
+}
+
+TEST(DramMemo, Presets) {
+    for (const char* p : {"hbm2", "hbm2e", "hbm3"}) {
+        Trio trio({p});
+        run(trio, 2000, Timing::batch32, stream(4096, 4));
+        Trio trio2({p, 2});
+        run(trio2, 1500, Timing::paced, stream(8192, 3));
+        EXPECT_GT(trio.hit_rate(), 0.5) << p;
+    }
+}
+
+TEST(DramMemo, AddressMaps) {
+    for (const char* m : {"CoBaBgPcRoCh", "RoBaCh1BgPcCo2Ch2Co3", "RoCoBaBgPcCh"}) {
+        Trio trio({"hbm2", 1, PagePolicy::open, 16, m});
+        run(trio, 2000, Timing::batch32, stream(4096, 3));
+        Trio trio2({"hbm2", 1, PagePolicy::open, 16, m});
+        run(trio2, 1500, Timing::random_gaps, stream(512, 5, 96), 4);
+    }
+    Trio trio3({"hbm3", 1, PagePolicy::open, 16, "Ro8Ba1ChSiBgPcCoRoBa"});
+    run(trio3, 2000, Timing::back_to_back, stream(4096, 2));
+}
+
+TEST(DramMemo, BlocksOverThreeBanksOfDifferentStructure) {
+    // A block over three banks: which of them share a bank group (or a pseudo-channel) changes
+    // with the block's position, the rest of the key does not (idle channels, same rows).
+    for (const char* m : {"RoPcBgBaCoCh", "RoBaPcBgCoCh"}) {
+        Trio trio({"hbm2", 1, PagePolicy::open, 16, m});
+        // Address span of one bank: the first address whose bank (or group) differs from 0's.
+        const Location l0 = trio.memo().decode(0);
+        uint64_t span = 32;
+        for (;; span += 32) {
+            const Location l = trio.memo().decode(span);
+            if (l.bank != l0.bank || l.bank_group != l0.bank_group || l.pc != l0.pc) break;
+        }
+        uint64_t t = 0, done = 0;
+        for (int i = 0; i < 400; ++i) {
+            const uint64_t j = static_cast<uint64_t>(i) % 12;
+            const uint64_t row = static_cast<uint64_t>(i / 12) % 2;
+            const uint64_t addr = row * span * 32 + j * span + span / 2;
+            ASSERT_TRUE(trio.access({addr, 2 * span, i % 5 == 4}, t, &done)) << m;
+            t = done + 3000000;
+        }
+        EXPECT_GT(trio.memo().memo().hits(), 100u) << m;
+    }
+}
+
+TEST(DramMemo, BackPressureFromFullQueues) {
+    // Blocks larger than the queues: bursts wait for room (arrival = a command's cycle).
+    for (const uint64_t depth : {uint64_t(4), uint64_t(8)}) {
+        MemoSetup s;
+        s.preset = "hbm2e";
+        s.queue_depth = depth;
+        Trio trio(s);
+        run(trio, 2000, Timing::batch32, stream(4096, 3));
+        Trio trio2(s);
+        run(trio2, 600, Timing::paced, [](int i) {
+            return Txn{static_cast<uint64_t>(i) * 8448, i % 5 == 0 ? 65536u : 4096u, i % 4 == 1};
+        });
+        EXPECT_GT(trio.hit_rate(), 0.5) << depth;
+    }
+}
+
+TEST(DramMemo, RefreshOff) {
+    Trio trio({"hbm2", 1, PagePolicy::open, 16, "", RefreshPolicy::none});
+    run(trio, 3000, Timing::back_to_back, stream(4096, 3));
+    EXPECT_EQ(trio.memo().counters().refreshes, 0u);
+    EXPECT_GT(trio.hit_rate(), 0.9);
+}
+
+TEST(DramMemo, LargeBlocksAndBurstLevelUseStayExact) {
+    // Blocks over one chunk (2 MiB of 32 B bursts) take the unmemoized path; the burst-level
+    // path changes one channel alone. Neither may leave the memo out of step.
+    Trio trio({});
+    uint64_t t = 0, done = 0;
+    for (int i = 0; i < 200; ++i) {
+        const uint64_t bytes = i % 20 == 0 ? (uint64_t(3) << 20) : 4096;
+        const uint64_t addr = static_cast<uint64_t>(i) * 4096 * 7;
+        ASSERT_TRUE(trio.access({addr, bytes, i % 3 == 0}, t, &done));
+        if (i % 10 == 5) {
+            for (DramSystem* d : {&trio.memo(), &trio.off(), &trio.slow()}) {
+                Channel& ch = d->channel(static_cast<uint32_t>(i) % d->channel_count());
+                const int64_t c = static_cast<int64_t>(done / d->tck_ps());
+                ch.advance_through(c);
+                ch.enqueue(3, 77, false, c, 0);
+                ch.drain();
+            }
+        }
+        t = done;
+    }
+    EXPECT_GT(trio.memo().memo().hits(), 0u);
+}
+
+TEST(DramMemo, StaysBoundedAndExactWhenCleared) {
+    // Many distinct runs (random sizes and offsets while channels are busy) overflow the memo.
+    Trio trio({"hbm2e"});
+    std::mt19937_64 rng(5);
+    run(trio, 12000, Timing::batch32, [&](int) {
+        return Txn{(rng() % (uint64_t(1) << 24)) * 32, 32 * (1 + rng() % 96), rng() % 4 == 0};
+    });
+    EXPECT_GT(trio.memo().memo().stored(), RunMemo::kMaxEntries);
+    EXPECT_LE(trio.memo().memo().size(), RunMemo::kMaxEntries);
+}
+
+TEST(DramMemo, HbmKeyMemoSwitchesItOff) {
+    // `memo` (hw/hbm): default true, `memo: false` reaches SystemConfig, other values rejected.
+    auto memo_of = [](const std::string& fields) {
+        const auto hw = sim::parse_hw_config(
+            "name: t\nclock_mhz: 1000\nunits: {}\nmemory:\n  hbm0: {type: hbm" + fields +
+                "}\nmapping: []\n",
+            "t.yaml");
+        return static_cast<const sim::TypedConfig<hw::HbmConfig>&>(*hw.memories.at(0).cfg)
+            .cfg.resolve()
+            .memo;
+    };
+    EXPECT_TRUE(memo_of(""));
+    EXPECT_FALSE(memo_of(", memo: false"));
+    EXPECT_TRUE(SystemConfig().memo);
+    EXPECT_THROW(memo_of(", memo: 3"), sim::ConfigError);
+    bool described = false;
+    for (const auto& f : hw::HbmConfig::fields().describe()) described |= f.key == "memo";
+    EXPECT_TRUE(described);
+}
+
+}  // namespace
+}  // namespace qasim::models::dram
