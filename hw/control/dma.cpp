@@ -24,7 +24,7 @@ Dma::Dma(sc_core::sc_module_name name, const DmaConfig& cfg)
     cmd_in.register_b_transport(this, &Dma::b_transport);
     m_stats.add("read_bytes", &m_read_bytes, "B", "bytes loaded");
     m_stats.add("write_bytes", &m_write_bytes, "B", "bytes stored");
-    m_stats.add("blocks", &m_blocks, "transactions", "memory transactions issued");
+    m_stats.add("blocks", &m_blocks, "blocks", "blocks of block_bytes moved (coalesced transfers reach the memory as one transaction)");
 }
 
 void Dma::add_memory_window(uint64_t base, uint64_t size, uint64_t queue_bytes) {
