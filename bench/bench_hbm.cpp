@@ -48,7 +48,7 @@ BENCHMARK(BM_MemtestMixed)->Arg(200000)->Unit(benchmark::kMillisecond);
 /// The transaction path used by the TLM module: DMA blocks of range(0) bytes, back to back;
 /// range(1) = 1: fast_stream (identical channels timed once, exact); 0: every channel burst by
 /// burst. The run memo is on in both (SystemConfig::memo); memo_hit% is the share of channel runs
-/// replayed from it.
+/// replayed from it, seg_hit% the share of segment lookups of long bins replayed (Channel::feed).
 void BM_AccessStream(benchmark::State& st) {
     SystemConfig cfg = reference();
     cfg.fast_stream = st.range(1) != 0;
@@ -67,8 +67,11 @@ void BM_AccessStream(benchmark::State& st) {
     const RunMemo& m = d.memo();
     st.counters["memo_hit%"] = 100.0 * static_cast<double>(m.hits()) /
                                static_cast<double>(std::max<uint64_t>(1, m.hits() + m.misses()));
+    st.counters["seg_hit%"] =
+        100.0 * static_cast<double>(m.segment_hits()) /
+        static_cast<double>(std::max<uint64_t>(1, m.segment_hits() + m.segment_misses()));
 }
-BENCHMARK(BM_AccessStream)->ArgsProduct({{4096, 64 << 10, 1 << 20}, {0, 1}});
+BENCHMARK(BM_AccessStream)->ArgsProduct({{4096, 64 << 10, 1 << 20, 4 << 20}, {0, 1}});
 
 /// Random 64 B transactions, one every 4 ns (about 6 % of peak: no queueing between calls).
 void BM_AccessRandom(benchmark::State& st) {

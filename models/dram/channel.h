@@ -95,9 +95,16 @@ public:
     static constexpr size_t kMaxRuns = 1024;             // longer bins are not memoized
     static constexpr size_t kMaxRows = 64;               // bins with more distinct rows neither
 
+    /// Segments of a long bin (Channel::feed): at least kSegBursts bursts in whole runs, keyed by
+    /// the channel's normalized state including its queued requests ("Segment memo", channel.cpp).
+    static constexpr uint64_t kSegBursts = 128;
+    static constexpr size_t kSegMaxRuns = 64;  // a segment ends after at most this many runs
+
     uint64_t hits() const { return m_hits; }      ///< runs replayed from the memo
     uint64_t misses() const { return m_misses; }  ///< runs that consulted it but were simulated
-    uint64_t stored() const { return m_stored; }  ///< runs stored (since construction)
+    uint64_t stored() const { return m_stored; }  ///< runs and segments stored (construction on)
+    uint64_t segment_hits() const { return m_seg_hits; }      ///< segments replayed
+    uint64_t segment_misses() const { return m_seg_misses; }  ///< segments simulated after a lookup
     size_t size() const { return m_entries.size(); }  ///< runs held now
     void clear();                                     ///< forgets every run
 
@@ -116,10 +123,11 @@ private:
     };
     static constexpr size_t kSlots = 2 * kMaxEntries;  // open addressing, load <= 1/2
     static uint64_t hash(const uint32_t* k, size_t n);
-    /// The entry stored under m_key (hash h), or nullptr.
-    const Entry* find(uint64_t h) const;
-    /// Stores `e` under m_key with the final state `state` (clears the memo first when full).
-    void insert(uint64_t h, Entry e, const std::vector<uint32_t>& state);
+    /// The entry stored under `key` (hash h), or nullptr.
+    const Entry* find(uint64_t h, const std::vector<uint32_t>& key) const;
+    /// Stores `e` under `key` with the final state `state` (clears the memo first when full).
+    void insert(uint64_t h, const std::vector<uint32_t>& key, Entry e,
+                const std::vector<uint32_t>& state);
     const uint32_t* state_of(const Entry& e) const { return m_pool.data() + e.state_off; }
 
     std::vector<Entry> m_entries;
@@ -132,6 +140,12 @@ private:
     // appearance, and the ids of flat banks, groups and PCs (−1 outside the bin).
     std::vector<uint32_t> m_rows, m_bank_list, m_group_list, m_pc_list;
     std::vector<int32_t> m_id;
+    // Scratch of the current segment (Channel::feed): key, final state, rows, banks, groups and
+    // PCs by first appearance, the channel's requests (slot indices) oldest first, ids.
+    uint64_t m_seg_hits = 0, m_seg_misses = 0;
+    std::vector<uint32_t> m_skey, m_sstate, m_srows, m_sbanks, m_sgroups, m_spcs;
+    std::vector<int32_t> m_sslots, m_sid, m_sbucket;
+    std::vector<std::pair<uint64_t, int32_t>> m_sorder;
 };
 
 class Channel {
@@ -162,6 +176,11 @@ public:
     /// the latest completion cycle. With `memo` (and recording and the command log off), a run
     /// from an equivalent state is replayed instead of simulated (exact).
     int64_t run_bin(const BinRun* bin, size_t runs, bool write, int64_t t0, RunMemo* memo);
+    /// Queues a bin's bursts arriving at `arrive` as fast as the queue accepts them (back-pressure:
+    /// `arrive` becomes the cycle of the command that made room), without draining. With `memo`
+    /// (and recording and the command log off), segments of the bin seen before from an
+    /// equivalent state are replayed (exact).
+    void feed(const BinRun* bin, size_t runs, bool write, int64_t& arrive, RunMemo* memo);
     /// Latest completion cycle of a burst since the last reset.
     int64_t max_completion() const { return m_max_done; }
     void reset_max_completion() { m_max_done = -1; }
@@ -232,6 +251,8 @@ private:
         int64_t preab_block = 0;  // REFab → PREab
         int64_t ref_x = 0;        // shadows of ref_ok / preab_ok (raised alike, never read by
         int64_t preab_x = 0;      // the controller): what a run raised them to (RunMemo)
+        int64_t ref_y = 0;        // the same for a segment (Channel::feed)
+        int64_t preab_y = 0;
         uint32_t open_banks = 0;
         uint32_t active = 0;
         uint32_t first_bank = 0;
@@ -313,6 +334,21 @@ private:
     bool memo_key(RunMemo& memo, const BinRun* bin, size_t runs, bool write, int64_t f) const;
     bool memo_final(const RunMemo& memo, int64_t f, std::vector<uint32_t>& out) const;
     void memo_apply(const RunMemo& memo, const RunMemo::Entry& e, int64_t f, uint64_t n);
+    void raise_ref(Pc& p, int64_t x) {
+        p.ref_ok = max_i64(p.ref_ok, x);
+        p.ref_x = max_i64(p.ref_x, x);
+        p.ref_y = max_i64(p.ref_y, x);
+    }
+    void raise_preab(Pc& p, int64_t x) {
+        p.preab_ok = max_i64(p.preab_ok, x);
+        p.preab_x = max_i64(p.preab_x, x);
+        p.preab_y = max_i64(p.preab_y, x);
+    }
+    bool seg_key(RunMemo& memo, const BinRun* bin, size_t r0, size_t r1, bool write, int64_t f);
+    bool seg_final(RunMemo& memo, int64_t f, int64_t f2, uint64_t seq0,
+                   std::vector<uint32_t>& out);
+    void seg_apply(RunMemo& memo, const RunMemo::Entry& e, int64_t f, uint64_t seq0,
+                   uint64_t n);
 
     // Parameters (cycles).
     int64_t m_cl, m_cwl, m_rcd_rd, m_rcd_wr, m_rp, m_ras, m_rc, m_wr, m_rtp, m_ccd_s, m_ccd_l,

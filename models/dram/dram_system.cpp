@@ -263,16 +263,7 @@ uint64_t DramSystem::access(uint64_t addr, uint64_t bytes, bool is_write, uint64
                 ch.reset_max_completion();
                 arrive = t0;
             }
-            for (const BinRun& b : bin) {
-                for (uint64_t j = 0; j < b.count; ++j) {
-                    if (!ch.has_room(is_write)) {
-                        while (!ch.has_room(is_write)) arrive = std::max(arrive, ch.step());
-                        ch.advance_through(arrive);
-                    }
-                    ch.enqueue(static_cast<uint32_t>(b.key >> 32), static_cast<uint32_t>(b.key),
-                               is_write, arrive, 0);
-                }
-            }
+            ch.feed(bin.data(), bin.size(), is_write, arrive, m_cfg.memo ? &m_memo : nullptr);
             if (m_followers[c] > 0) add_to(m_counters, m_counters - before, m_followers[c]);
             bin.clear();
         }

@@ -27,6 +27,10 @@
 // cycle a command could issue (timers in the past equal "now", rows as "closed / the block's
 // k-th row / another row") and on the block's (bank, row) list; a run seen before is replayed
 // from the memo (RunMemo, shared by all channels) unless a refresh deadline falls inside it.
+// Inside a long transaction (a whole DMA transfer: runs not memoized, or over 2^16 bursts), the
+// same memo replays segments (whole runs of at least RunMemo::kSegBursts bursts) keyed by the
+// channel's normalized state including its queued requests (Channel::feed; channel.cpp, "Segment
+// memo"): a sequential stream replays segment after segment.
 #include <cstdint>
 #include <memory>
 #include <string>

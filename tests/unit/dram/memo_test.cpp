@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <functional>
+#include <memory>
 #include <random>
 
 #include "hw/hbm/hbm_config.h"
@@ -29,6 +30,7 @@ struct MemoSetup {
     const char* map = "";  // "" = the preset's
     RefreshPolicy refresh = RefreshPolicy::all_bank;
     uint64_t queue_depth = 64;  // read and write queues
+    uint64_t channels = 0;      // per stack; 0 = the preset's
 };
 
 /// One transaction of a pattern.
@@ -45,6 +47,7 @@ public:
     explicit Trio(const MemoSetup& s) {
         SystemConfig c;
         c.spec = preset(s.preset);
+        if (s.channels != 0) c.spec.org.channels = s.channels;
         c.stacks = s.stacks;
         c.address_map = *s.map ? s.map : c.spec.default_map;
         c.ctrl.page_policy = s.page;
@@ -87,6 +90,13 @@ public:
     double hit_rate() const {
         const RunMemo& m = m_memo->memo();
         return static_cast<double>(m.hits()) / static_cast<double>(m.hits() + m.misses() + 1);
+    }
+
+    /// Share of segment lookups (long bins) that replayed.
+    double segment_hit_rate() const {
+        const RunMemo& m = m_memo->memo();
+        return static_cast<double>(m.segment_hits()) /
+               static_cast<double>(m.segment_hits() + m.segment_misses() + 1);
     }
 
 private:
@@ -353,6 +363,144 @@ TEST(DramMemo, HbmKeyMemoSwitchesItOff) {
     bool described = false;
     for (const auto& f : hw::HbmConfig::fields().describe()) described |= f.key == "memo";
     EXPECT_TRUE(described);
+}
+
+// ---- Segment memo: long bins (a whole DMA transfer as one access) ----------------------------
+
+/// A stream of long blocks whose sizes cycle through `sizes` (bytes), every `write_every`-th a
+/// write (0: none), starting at `base`.
+std::function<Txn(int)> long_stream(std::vector<uint64_t> sizes, int write_every = 0,
+                                    uint64_t base = 0) {
+    auto addr = std::make_shared<uint64_t>(base);
+    return [=](int i) {
+        const uint64_t bytes = sizes[static_cast<size_t>(i) % sizes.size()];
+        const bool w = write_every > 0 && i % write_every == write_every - 1;
+        const Txn t{*addr, bytes, w};
+        *addr += bytes;
+        return t;
+    };
+}
+
+constexpr uint64_t kKiB = 1024, kMiB = 1024 * 1024;
+
+MemoSetup one_channel_hbm2() {
+    MemoSetup s;
+    s.channels = 1;  // configs/hw/bitmod.yaml, olive.yaml, int8_baseline.yaml
+    return s;
+}
+
+TEST(DramSegmentMemo, LongSequentialReadsOneChannel) {
+    Trio trio(one_channel_hbm2());
+    run(trio, 48, Timing::back_to_back, long_stream({64 * kKiB, 256 * kKiB, 1 * kMiB, 4 * kMiB}));
+    EXPECT_GT(trio.memo().memo().segment_hits(), 0u);
+    EXPECT_GT(trio.segment_hit_rate(), 0.5);
+    EXPECT_GT(trio.memo().counters().refreshes, 100u);
+}
+
+TEST(DramSegmentMemo, LongSequentialWritesOneChannel) {
+    Trio trio(one_channel_hbm2());
+    run(trio, 40, Timing::back_to_back, long_stream({64 * kKiB, 512 * kKiB, 2 * kMiB}, 1));
+    EXPECT_GT(trio.memo().memo().segment_hits(), 0u);
+    EXPECT_GT(trio.segment_hit_rate(), 0.5);
+}
+
+TEST(DramSegmentMemo, LongMixedReadWriteAndPacedOneChannel) {
+    // Weight tiles read, results written, small blocks in between, idle gaps (decode-like).
+    Trio trio(one_channel_hbm2());
+    run(trio, 120, Timing::paced,
+        long_stream({64 * kKiB, 4 * kKiB, 320 * kKiB, 256, 1 * kMiB + 96}, 3, 40));
+    Trio trio2(one_channel_hbm2());
+    run(trio2, 100, Timing::random_gaps, long_stream({128 * kKiB, 96 * kKiB + 32}, 4), 9);
+    EXPECT_GT(trio.memo().memo().segment_hits(), 0u);
+}
+
+TEST(DramSegmentMemo, LongBinsPresets) {
+    for (const char* p : {"hbm2e", "hbm3"}) {
+        Trio trio({p});
+        run(trio, 24, Timing::back_to_back, long_stream({256 * kKiB, 1 * kMiB, 4 * kMiB}, 3));
+        EXPECT_GT(trio.memo().memo().segment_hits(), 0u) << p;
+        Trio trio2({p});
+        run(trio2, 64, Timing::batch32, long_stream({64 * kKiB, 128 * kKiB}, 5));
+    }
+}
+
+TEST(DramSegmentMemo, StridedAndRandomOrderLongBins) {
+    // Address maps that spread a transfer's bursts over banks (column bits high: runs of one
+    // burst, strided) or over rows (row bits low: a conflict for almost every burst).
+    for (const char* m : {"RoCoBaBgPcCh", "CoBaBgPcRoCh", "RoBaBgCoPcCh"}) {
+        MemoSetup s = one_channel_hbm2();
+        s.map = m;
+        Trio trio(s);
+        run(trio, 12, Timing::back_to_back, long_stream({64 * kKiB, 256 * kKiB, 1 * kMiB}, 4));
+        MemoSetup s8;
+        s8.preset = "hbm2e";
+        s8.map = m;
+        Trio trio2(s8);
+        run(trio2, 12, Timing::batch32, long_stream({512 * kKiB, 96 * kKiB}, 3));
+    }
+    // Random transfer offsets and sizes (random-order bins across calls).
+    Trio trio3(one_channel_hbm2());
+    std::mt19937_64 rng(21);
+    run(trio3, 40, Timing::random_gaps, [&](int) {
+        return Txn{(rng() % (uint64_t(1) << 22)) * 32, 64 * kKiB + 32 * (rng() % 8192),
+                   rng() % 3 == 0};
+    });
+}
+
+TEST(DramSegmentMemo, QueueDepths) {
+    for (const uint64_t depth : {uint64_t(4), uint64_t(8), uint64_t(64)}) {
+        MemoSetup s = one_channel_hbm2();
+        s.queue_depth = depth;
+        Trio trio(s);
+        run(trio, 20, Timing::back_to_back, long_stream({64 * kKiB, 1 * kMiB}, 3));
+        EXPECT_GT(trio.memo().memo().segment_hits(), 0u) << depth;
+        MemoSetup s8 = s;
+        s8.preset = "hbm2e";
+        s8.channels = 0;
+        Trio trio2(s8);
+        run(trio2, 20, Timing::batch32, long_stream({256 * kKiB, 2 * kMiB}, 2));
+    }
+}
+
+TEST(DramSegmentMemo, ClosedPageAndRowHitCaps) {
+    MemoSetup c = one_channel_hbm2();
+    c.page = PagePolicy::closed;
+    Trio trio(c);
+    run(trio, 20, Timing::back_to_back, long_stream({64 * kKiB, 1 * kMiB}, 3));
+    EXPECT_GT(trio.memo().memo().segment_hits(), 0u);
+    for (const uint64_t cap : {uint64_t(0), uint64_t(16)}) {
+        MemoSetup s = one_channel_hbm2();
+        s.row_hit_cap = cap;
+        Trio t2(s);
+        // Two interleaved streams in the same banks (row conflicts inside the queue).
+        run(t2, 30, Timing::batch32, [](int i) {
+            const uint64_t k = static_cast<uint64_t>(i / 2);
+            if (i % 2 == 0) return Txn{k * 256 * kKiB, 256 * kKiB, false};
+            return Txn{(uint64_t(1) << 28) + k * 128 * kKiB + 64, 128 * kKiB, i % 4 == 1};
+        });
+    }
+}
+
+TEST(DramSegmentMemo, RefreshOffAndBurstLevelUse) {
+    MemoSetup s = one_channel_hbm2();
+    s.refresh = RefreshPolicy::none;
+    Trio trio(s);
+    run(trio, 16, Timing::back_to_back, long_stream({1 * kMiB, 3 * kMiB}));
+    EXPECT_GT(trio.segment_hit_rate(), 0.8);
+    // Requests left queued by the burst-level interface when a long bin starts.
+    Trio t2(one_channel_hbm2());
+    uint64_t t = 0, done = 0;
+    for (int i = 0; i < 16; ++i) {
+        for (DramSystem* d : {&t2.memo(), &t2.off(), &t2.slow()}) {
+            Channel& ch = d->channel(0);
+            const int64_t c = static_cast<int64_t>(t / d->tck_ps());
+            ch.advance_through(c);
+            for (uint32_t b = 0; b < 6; ++b) ch.enqueue(b * 5, 77 + b, i % 2 == 0, c, 0);
+        }
+        ASSERT_TRUE(t2.access({static_cast<uint64_t>(i) * 512 * kKiB, 512 * kKiB, false}, t,
+                              &done));
+        t = done;
+    }
 }
 
 }  // namespace
