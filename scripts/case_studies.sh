@@ -4,12 +4,16 @@
 #
 #   scripts/case_studies.sh [OUT_DIR]          (default OUT_DIR: /tmp/qasim_case_studies)
 #   QASIM=path/to/qasim scripts/case_studies.sh   (default: build-bs/qasim, then build/qasim)
+#   JOBS=2 scripts/case_studies.sh                 (runs in parallel; default 1; numbers identical)
 #
 # Every run writes OUT_DIR/<tag>/report.json (+ time.txt: user, system, wall seconds); the tables
 # are printed to stdout and written to OUT_DIR/summary.md. Hardware variants (ideal memory for
 # compute-only figures, simple_dram for the comparison with the previous presets) are generated
-# into OUT_DIR/hw/ from configs/hw/*.yaml; the presets themselves are not modified.
-# About 2 min of CPU on one core. Uses python3 + yaml only.
+# into OUT_DIR/hw/ from configs/hw/*.yaml; the presets themselves are not modified. `_nocoal`
+# variants add `dma: {coalesce: false}` (block-by-block DMA transactions, the model before DMA
+# coalescing) for before/after figures. No binary is built here.
+# About 11 min of CPU (1-channel HBM2 decodes take 10-27 s each, the 1-channel prefills up to
+# ~105 s). Uses python3 + yaml only.
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
@@ -21,6 +25,7 @@ if [ -z "$QASIM" ]; then
     done
 fi
 [ -x "$QASIM" ] || { echo "qasim binary not found: set QASIM=" >&2; exit 2; }
+JOBS="${JOBS:-1}"
 mkdir -p "$OUT/hw"
 cd "$ROOT"
 
@@ -45,6 +50,9 @@ for p in ["bitmod", "olive", "int8_baseline", "lut_tensor_core", "mac_tensor_cor
         sd["memory"]["dram0"] = {"type": "simple_dram", "bandwidth_gbps": simple_bw[p],
                                  "latency_ns": 100}
         yaml.safe_dump(sd, open(f"{out}/{p}_simple.yaml", "w"), sort_keys=False)
+    nc = dict(hw)
+    nc["dma"] = dict(hw.get("dma", {}), coalesce=False)
+    yaml.safe_dump(nc, open(f"{out}/{p}_nocoal.yaml", "w"), sort_keys=False)
 EOF
 
 # A GEMM-only trace: the seven linear layers of one LLaMA-2-7B block at M = 256 tokens, weights
@@ -69,9 +77,10 @@ run() {
     local tag="$1" hw="$2" wl="$3"
     shift 3
     mkdir -p "$OUT/$tag"
-    /usr/bin/time -f "%U %S %e" -o "$OUT/$tag/time.txt" \
-        "$QASIM" run --hw "$hw" --workload "$wl" --out "$OUT/$tag" --quiet "$@"
     printf '%s\t%s\t%s\t%s\n' "$tag" "$hw" "$wl" "$*" >> "$OUT/runs.tsv"
+    while [ "$(jobs -rp | wc -l)" -ge "$JOBS" ]; do wait -n; done
+    /usr/bin/time -f "%U %S %e" -o "$OUT/$tag/time.txt" \
+        "$QASIM" run --hw "$hw" --workload "$wl" --out "$OUT/$tag" --quiet "$@" &
 }
 : > "$OUT/runs.tsv"
 HW=configs/hw
@@ -100,6 +109,11 @@ for p in bitmod olive ant; do
         "zoo:llama2-7b:decode?quant=$q&context=1024" "${extra[@]}"
     run "bm_dec_llama2-7b_1024_ideal_$p" "$OUT/hw/${hwf}_ideal.yaml" \
         "zoo:llama2-7b:decode?quant=$q&context=1024" "${extra[@]}"
+    # before DMA coalescing: the same HBM2 preset with block-by-block DMA transactions
+    run "bm_dec_llama2-7b_1024_nocoal_$p" "$OUT/hw/${hwf}_nocoal.yaml" \
+        "zoo:llama2-7b:decode?quant=$q&context=1024" "${extra[@]}"
+    run "bm_pre_llama2-7b_nocoal_$p" "$OUT/hw/${hwf}_nocoal.yaml" \
+        "zoo:llama2-7b:prefill?seq=256&quant=$q" "${extra[@]}"
 done
 
 # ---- 2. LUT Tensor Core vs MAC tensor core ----
@@ -116,6 +130,10 @@ for p in lut mac; do
         "zoo:bitnet-2b4t:prefill?seq=256&quant=W1.58A16,lm_head=int4/g128"
     run "lut_sys_bitnet_dec_$p" $HW/${p}_tensor_core.yaml \
         "zoo:bitnet-2b4t:decode?quant=W1.58A16,lm_head=int4/g128"
+    run "lut_sys_llama2-7b_pre_nocoal_$p" "$OUT/hw/${p}_tensor_core_nocoal.yaml" \
+        "zoo:llama2-7b:prefill?seq=256&quant=$Q1"
+    run "lut_sys_llama2-7b_dec_nocoal_$p" "$OUT/hw/${p}_tensor_core_nocoal.yaml" \
+        "zoo:llama2-7b:decode?quant=$Q1"
 done
 
 # ---- 3. SAIL SRAM-PIM vs the LLM NPU, LLaMA-2-7B W4A16KV2 decode (context 1024) ----
@@ -124,6 +142,8 @@ for b in 1 8; do
     run "sail_b${b}_npu" $HW/llm_npu.yaml "zoo:llama2-7b:decode?quant=W4A16KV2&batch=$b"
     run "sail_b${b}_simple_pim" "$OUT/hw/sail_pim_simple.yaml" "zoo:llama2-7b:decode?quant=W4A16KV2&batch=$b"
     run "sail_b${b}_simple_npu" "$OUT/hw/llm_npu_simple.yaml" "zoo:llama2-7b:decode?quant=W4A16KV2&batch=$b"
+    run "sail_b${b}_nocoal_pim" "$OUT/hw/sail_pim_nocoal.yaml" "zoo:llama2-7b:decode?quant=W4A16KV2&batch=$b"
+    run "sail_b${b}_nocoal_npu" "$OUT/hw/llm_npu_nocoal.yaml" "zoo:llama2-7b:decode?quant=W4A16KV2&batch=$b"
 done
 
 run sail_b1_ideal_npu "$OUT/hw/llm_npu_ideal.yaml" "zoo:llama2-7b:decode?quant=W4A16KV2&batch=1"
@@ -132,12 +152,17 @@ run sail_b1_ideal_npu "$OUT/hw/llm_npu_ideal.yaml" "zoo:llama2-7b:decode?quant=W
 # bandwidth of a plain 64 B stream on the 1-channel HBM2 of the BitMoD presets
 "$QASIM" memtest --hw $HW/bitmod.yaml --pattern stream --requests 100000 --json > "$OUT/memtest_bitmod.json"
 # the DMA block size / blocks in flight, added as a `dma:` section to bitmod.yaml
+# (coalesce on: the default; coalesce off: block-by-block, the model before DMA coalescing)
 for d in "block_bytes 4096" "max_outstanding 128" "block_bytes 1024" "block_bytes 16384"; do
     set -- $d
-    python3 -c "import yaml; h = yaml.safe_load(open('$HW/bitmod.yaml')); h['dma'] = {'$1': $2}; \
-yaml.safe_dump(h, open('$OUT/hw/bitmod_dma_$1_$2.yaml', 'w'), sort_keys=False)"
-    run "dma_$1_$2" "$OUT/hw/bitmod_dma_$1_$2.yaml" "zoo:llama2-7b:decode?quant=W3&context=1024"
+    for c in True False; do
+        python3 -c "import yaml; h = yaml.safe_load(open('$HW/bitmod.yaml')); \
+h['dma'] = {'$1': $2, 'coalesce': $c}; \
+yaml.safe_dump(h, open('$OUT/hw/bitmod_dma_$1_$2_$c.yaml', 'w'), sort_keys=False)"
+        run "dma_$1_$2_$c" "$OUT/hw/bitmod_dma_$1_$2_$c.yaml" "zoo:llama2-7b:decode?quant=W3&context=1024"
+    done
 done
+wait
 
 # ---- tables ----
 python3 - "$OUT" <<'EOF' | tee "$OUT/summary.md"
@@ -166,6 +191,8 @@ for m in ["llama2-7b", "llama2-13b", "llama3-8b"]:
         rows.append((m, f"decode L={ctx}", "HBM2 1 ch", f"bm_dec_{m}_{ctx}_"))
     rows.append((m, "prefill S=256", "ideal", f"bm_pre_{m}_ideal_"))
 rows.append(("llama2-7b", "prefill S=256", "HBM2 1 ch", "bm_pre_llama2-7b_hbm_"))
+rows.append(("llama2-7b", "decode L=1024", "HBM2 1 ch, coalesce off", "bm_dec_llama2-7b_1024_nocoal_"))
+rows.append(("llama2-7b", "prefill S=256", "HBM2 1 ch, coalesce off", "bm_pre_llama2-7b_nocoal_"))
 rows.append(("llama2-7b", "decode L=1024", "simple_dram 32 GB/s", "bm_dec_llama2-7b_1024_simple_"))
 rows.append(("llama2-7b", "decode L=1024", "ideal", "bm_dec_llama2-7b_1024_ideal_"))
 sp = {}
@@ -182,8 +209,14 @@ for ph, mem in [("decode L=256", "HBM2 1 ch"), ("decode L=1024", "HBM2 1 ch"),
     print(f"\nmean of 3 models, {ph}, {mem}: vs OliVe {sum(x[0] for x in v)/3:.2f}×, "
           f"vs ANT {sum(x[1] for x in v)/3:.2f}×")
 
-print("\nDRAM bandwidth reached (total.dram_bw_gbps), LLaMA-2-7B decode L=1024: " + ", ".join(
-    f"{p} {tot('bm_dec_llama2-7b_1024_'+p, 'dram_bw_gbps'):.1f} GB/s" for p in ("bitmod", "olive", "ant")))
+for k, pre in [("decode L=1024, coalesce on", "bm_dec_llama2-7b_1024_"),
+               ("decode L=1024, coalesce off", "bm_dec_llama2-7b_1024_nocoal_"),
+               ("prefill, coalesce on", "bm_pre_llama2-7b_hbm_"),
+               ("prefill, coalesce off", "bm_pre_llama2-7b_nocoal_")]:
+    print(f"\nDRAM bandwidth reached (total.dram_bw_gbps), LLaMA-2-7B, {k}: " + ", ".join(
+        f"{p} {tot(pre+p, 'dram_bw_gbps'):.1f} GB/s "
+        f"({(tot(pre+p, 'dram_read_bytes') + tot(pre+p, 'dram_write_bytes'))/1e9:.2f} GB)"
+        for p in ("bitmod", "olive", "ant")))
 r = rep("bm_dec_llama2-7b_1024_bitmod")
 e = r["energy_pj"]["dram0"]
 print(f"BitMoD LLaMA-2-7B decode L=1024: DRAM energy {e['total']/1e9:.1f} mJ of "
@@ -225,18 +258,22 @@ print("|---|---|---|---|---|---|---|---|")
 for name, tag in [("LLaMA-2-7B prefill S=256, W1 (int1/g128), lm_head int4", "llama2-7b_pre"),
                   ("LLaMA-2-7B decode L=1024, W1 (int1/g128), lm_head int4", "llama2-7b_dec"),
                   ("BitNet-2B4T prefill S=256, W1.58A16", "bitnet_pre"),
-                  ("BitNet-2B4T decode L=1024, W1.58A16", "bitnet_dec")]:
+                  ("BitNet-2B4T decode L=1024, W1.58A16", "bitnet_dec"),
+                  ("LLaMA-2-7B prefill S=256, W1, coalesce off", "llama2-7b_pre_nocoal"),
+                  ("LLaMA-2-7B decode L=1024, W1, coalesce off", "llama2-7b_dec_nocoal")]:
     l, m = f"lut_sys_{tag}_lut", f"lut_sys_{tag}_mac"
     tl, tm = tot(l, "time_ns"), tot(m, "time_ns")
     el, em = tot(l, "energy_pj"), tot(m, "energy_pj")
     print(f"| {name} | {tl/1e6:.2f} | {tm/1e6:.2f} | {tm/tl:.2f}× | {el/1e9:.1f} | {em/1e9:.1f} | "
           f"{em/el:.2f}× | {cpu(l, m)} |")
+    print(f"  (DRAM GB/s: LUT {tot(l, 'dram_bw_gbps'):.1f}, MAC {tot(m, 'dram_bw_gbps'):.1f})")
 
 print("\n## 3. SAIL SRAM-PIM vs LLM NPU (LLaMA-2-7B W4A16KV2 decode, L=1024)\n")
 print("| batch | memory | PIM tok/s | NPU tok/s | speed-up | PIM J/token | NPU J/token | CPU s (P/N) |")
 print("|---|---|---|---|---|---|---|---|")
 for b in [1, 8]:
-    for mem, pre in [("HBM2E (presets)", f"sail_b{b}_"), ("simple_dram 460.8 GB/s", f"sail_b{b}_simple_")]:
+    for mem, pre in [("HBM2E (presets)", f"sail_b{b}_"), ("simple_dram 460.8 GB/s", f"sail_b{b}_simple_"),
+                     ("HBM2E, coalesce off", f"sail_b{b}_nocoal_")]:
         p, n = pre + "pim", pre + "npu"
         tp, tn = b / (tot(p, "time_ns") * 1e-9), b / (tot(n, "time_ns") * 1e-9)
         jp, jn = tot(p, "energy_pj") * 1e-12 / b, tot(n, "energy_pj") * 1e-12 / b
@@ -244,11 +281,16 @@ for b in [1, 8]:
 print(f"\nLLM NPU batch 1 with ideal memory: {tot('sail_b1_ideal_npu', 'time_ns')/1e6:.1f} ms")
 m = json.load(open(f"{out}/memtest_bitmod.json"))
 print(f"\nmemtest stream on bitmod.yaml's HBM2 channel: {m['bandwidth_gbps']:.1f} of {m['peak_gbps']} GB/s")
-print("BitMoD LLaMA-2-7B W3 decode L=1024 vs the DMA settings: " + ", ".join(
-    f"{t[4:]} {tot(t, 'dram_bw_gbps'):.1f} GB/s" for t in
-    ["dma_block_bytes_4096", "dma_max_outstanding_128", "dma_block_bytes_1024", "dma_block_bytes_16384"]))
+print("\nBitMoD LLaMA-2-7B W3 decode L=1024 vs the DMA settings:\n")
+print("| dma setting | coalesce on GB/s | cycles | CPU s | coalesce off GB/s | cycles | CPU s |")
+print("|---|---|---|---|---|---|---|")
+for t in ["dma_block_bytes_4096", "dma_max_outstanding_128", "dma_block_bytes_1024",
+          "dma_block_bytes_16384"]:
+    on, off = t + "_True", t + "_False"
+    print(f"| {t[4:]} | {tot(on, 'dram_bw_gbps'):.1f} | {tot(on):,} | {cpu(on)} | "
+          f"{tot(off, 'dram_bw_gbps'):.1f} | {tot(off):,} | {cpu(off)} |")
 for b in [1, 8]:
-    for s in ["pim", "npu"]:
+    for s in ["pim", "npu", "nocoal_pim", "nocoal_npu"]:
         r = rep(f"sail_b{b}_{s}")
         print(f"\nbatch {b} {s}: energy by component (mJ): " + ", ".join(
             f"{k} {v['total']/1e9:.1f} (leakage {v['leakage']/1e9:.1f})"
