@@ -1,20 +1,21 @@
 #!/usr/bin/env bash
 # Fuzzes every parser with libFuzzer (clang, ASan+UBSan): scripts/fuzz.sh [SECONDS per target] [TARGET...]
+# Builds the fuzz_<name> targets in the sanitizer build (scripts/sanitize_build.sh, build-san/ or
+# $QASIM_SAN_BUILD_DIR), the same build that scripts/test.sh runs ctest in.
 # Seeds come from configs/ and tests/fuzz/corpus/; a crashing input is copied to
 # tests/fuzz/regressions/<target>/, which ctest replays in every build (fuzz.replay.<target>).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 secs=${1:-60}
 shift || true
-scripts/setup.sh clang libclang-rt-14-dev
-dir=${QASIM_FUZZ_BUILD_DIR:-build-fuzz}
-CC=clang CXX=clang++ cmake -S . -B "$dir" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DQASIM_FUZZ=ON \
-  -DQASIM_SANITIZE=address,undefined -DQASIM_BUILD_BENCH=OFF >/dev/null
+scripts/setup.sh clang libclang-rt-14-dev llvm-14
+export QASIM_SAN_BUILD_DIR=${QASIM_SAN_BUILD_DIR:-${QASIM_FUZZ_BUILD_DIR:-build-san}}
+dir=$QASIM_SAN_BUILD_DIR
 targets=("$@")
 if [ ${#targets[@]} -eq 0 ]; then
   targets=($(ls tests/fuzz/fuzz_*.cpp | sed 's|.*/fuzz_||; s|\.cpp||'))
 fi
-cmake --build "$dir" -j"$(nproc)" --target $(printf 'fuzz_%s ' "${targets[@]}")
+scripts/sanitize_build.sh $(printf 'fuzz_%s ' "${targets[@]}")
 status=0
 for t in "${targets[@]}"; do
   seeds=(tests/fuzz/corpus/$t tests/fuzz/regressions/$t)  # past crashes seed the search too

@@ -1,25 +1,62 @@
 #!/usr/bin/env bash
-# Set-up, build and run every test (unit, integration, golden) with ctest; then the same suite under
-# AddressSanitizer + UndefinedBehaviorSanitizer (gcc, build-asan/) and a short libFuzzer run of every
-# parser (clang, build-fuzz/, scripts/fuzz.sh).
-# Stages can be skipped: QASIM_SKIP_ASAN=1, QASIM_SKIP_FUZZ=1; QASIM_FUZZ_SECONDS (default 10) is
-# the fuzzing time per target. Under the sanitizers the golden model regressions (label golden: whole
-# ViT/LLaMA runs, 3-5x slower under ASan, same code paths as the unit and integration tests) are left
-# out by default to keep CI near 25 min on 2 cores; QASIM_ASAN_CTEST_ARGS= (empty) runs them too.
+# Set-up, build and run every test with ctest, in two builds (CI: .ci/run, 2 cores, < 25 min):
+#  1. Release (gcc, build/ or $QASIM_BUILD_DIR): the whole suite, i.e. unit, integration, fuzz
+#     corpus replays and the golden regressions (label golden).
+#  2. Sanitizers (clang, AddressSanitizer + UndefinedBehaviorSanitizer + LeakSanitizer, build-san/
+#     or $QASIM_SAN_BUILD_DIR, scripts/sanitize_build.sh): the whole unit and integration suite
+#     again (every test but label golden), then a short libFuzzer run of every parser
+#     (scripts/fuzz.sh) from the same build: one compile serves both.
+# The golden cases stay Release-only: they are regression numbers (whole-model results compared
+# with stored values, sim/golden.h), not unit or integration tests, and run through the same code
+# paths that the unit and integration tests exercise under the sanitizers.
+# Environment:
+#   QASIM_SKIP_ASAN=1        skip the sanitizer ctest (stage 2a)
+#   QASIM_SKIP_FUZZ=1        skip the fuzzing (stage 2b)
+#   QASIM_FUZZ_SECONDS=N     fuzzing time per target (default 30: 6 targets, 3 min; CI budget: 25 min
+#                            on 2 cores for everything, apt installs included)
+#   QASIM_ASAN_CTEST_ARGS=.. ctest selection under the sanitizers (default: -LE golden; empty: all)
 set -euo pipefail
 cd "$(dirname "$0")/.."
-scripts/setup.sh
-scripts/build.sh -DQASIM_BUILD_TESTS=ON
-dir=${QASIM_BUILD_DIR:-build}
 jobs=$(nproc 2>/dev/null || echo 2)
-ctest --test-dir "$dir" --output-on-failure -j"$jobs" --timeout 600
+skip_asan=${QASIM_SKIP_ASAN:-0}
+skip_fuzz=${QASIM_SKIP_FUZZ:-0}
+fuzz_secs=${QASIM_FUZZ_SECONDS:-30}
 
-if [ "${QASIM_SKIP_ASAN:-0}" != 1 ]; then
-  echo "== sanitizer suite (ASan+UBSan) in ${QASIM_ASAN_BUILD_DIR:-build-asan}"
-  adir=${QASIM_ASAN_BUILD_DIR:-build-asan}
-  cmake -S . -B "$adir" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DQASIM_SANITIZE=address,undefined \
-    -DQASIM_BUILD_BENCH=OFF -DQASIM_BUILD_TESTS=ON >/dev/null
-  cmake --build "$adir" -j"$jobs"
+# Wall and CPU time (this shell's children: compilers, tests) of each stage, for the CI log.
+stage_t0=$SECONDS
+stage_cpu0=0
+times_file=$(mktemp); trap 'rm -f "$times_file"' EXIT
+stage_done() {  # `times` must run in this shell, not in a pipe or $(...): user+sys of the children
+  times >"$times_file"
+  local cpu; cpu=$(tail -1 "$times_file" | awk '{ for (i = 1; i <= 2; i++) { split($i, a, "m");
+    s += a[1] * 60 + a[2] } printf "%.0f", s }')
+  echo "== time: $1: $((SECONDS - stage_t0)) s wall, $((cpu - stage_cpu0)) s CPU"
+  stage_t0=$SECONDS; stage_cpu0=$cpu
+}
+
+extra=()
+if [ "$skip_asan" != 1 ] || [ "$skip_fuzz" != 1 ]; then
+  extra=(clang libclang-rt-14-dev llvm-14)  # llvm-14: llvm-symbolizer for sanitizer reports
+fi
+scripts/setup.sh "${extra[@]}"
+stage_done setup
+
+echo "== Release build and the whole suite"
+scripts/build.sh -DQASIM_BUILD_TESTS=ON
+stage_done "Release build"
+ctest --test-dir "${QASIM_BUILD_DIR:-build}" --output-on-failure -j"$jobs" --timeout 600
+stage_done "Release ctest"
+
+if [ "$skip_asan" != 1 ] || [ "$skip_fuzz" != 1 ]; then
+  echo "== sanitizer build (clang, ASan+UBSan, libFuzzer targets) in ${QASIM_SAN_BUILD_DIR:-build-san}"
+  if [ "$skip_asan" != 1 ]; then
+    scripts/sanitize_build.sh
+  fi  # else scripts/fuzz.sh builds only the fuzz targets
+  stage_done "sanitizer build"
+fi
+
+if [ "$skip_asan" != 1 ]; then
+  echo "== unit and integration suite under ASan+UBSan"
   # halt_on_error: the first report fails the test (UBSan is also built -fno-sanitize-recover=all).
   # LeakSanitizer stays on (qasim run/sweep/memtest and the SystemC unit tests exit leak-free).
   # detect_stack_use_after_return=0: SystemC 2.3.4 (Debian) switches between QuickThreads coroutine
@@ -28,17 +65,20 @@ if [ "${QASIM_SKIP_ASAN:-0}" != 1 ]; then
   #   SEGV inside the first SC_THREAD (Sequencer::run). Off by default; spelled out so that it stays off.
   export ASAN_OPTIONS=halt_on_error=1:detect_stack_use_after_return=0
   export UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1
-    # The whole-model end-to-end runs (shipped sweeps, preset LLM decodes, the 70B size proxy) take
-    # minutes in Release and 3-5x that under ASan; they run in the Release stage above.
-    if [ -n "${QASIM_ASAN_CTEST_ARGS+x}" ]; then
-      ctest --test-dir "$adir" --output-on-failure -j"$jobs" --timeout 1800 $QASIM_ASAN_CTEST_ARGS
-    else
-      ctest --test-dir "$adir" --output-on-failure -j"$jobs" --timeout 1800 -LE golden \
-        -E 'shipped_|PresetsRunLlamaDecode|test_sizes'
-    fi
+  if [ -n "${QASIM_ASAN_CTEST_ARGS+x}" ]; then
+    sel=($QASIM_ASAN_CTEST_ARGS)
+  else
+    sel=(-LE golden)
+  fi
+  ctest --test-dir "${QASIM_SAN_BUILD_DIR:-build-san}" --output-on-failure -j"$jobs" --timeout 1800 \
+    "${sel[@]}"
+  stage_done "sanitizer ctest"
+  unset ASAN_OPTIONS UBSAN_OPTIONS
 fi
 
-if [ "${QASIM_SKIP_FUZZ:-0}" != 1 ]; then
-  echo "== short fuzz run (${QASIM_FUZZ_SECONDS:-10} s per target)"
-  scripts/fuzz.sh "${QASIM_FUZZ_SECONDS:-10}"
+if [ "$skip_fuzz" != 1 ]; then
+  echo "== short fuzz run (${fuzz_secs} s per target)"
+  scripts/fuzz.sh "$fuzz_secs"
+  stage_done "fuzz"
 fi
+echo "== time: total: $SECONDS s wall"
