@@ -43,4 +43,39 @@ void append_runs(std::vector<Tile>& runs, const std::vector<Tile>& list, uint64_
         for (const auto& t : list) append_run(runs, t, t.count);
 }
 
+std::vector<Tile> split_k(const Tile& t, uint64_t K, uint64_t piece_k,
+                          const std::vector<std::string>& end_only) {
+    std::vector<Tile> out;
+    if (K == 0 || piece_k == 0 || piece_k >= K) {
+        append_run(out, t, 1);
+        return out;
+    }
+    const uint64_t n = (K + piece_k - 1) / piece_k;  // pieces; the last has K − (n−1)·piece_k
+    auto share = [&](uint64_t v) {  // floor(v · piece_k / K) without overflow
+        return static_cast<uint64_t>(static_cast<unsigned __int128>(v) * piece_k / K);
+    };
+    Tile p;  // one of the n − 1 equal pieces
+    p.compute_cycles = share(t.compute_cycles);
+    p.macs = share(t.macs);
+    p.load_a_bytes = share(t.load_a_bytes);
+    p.load_b_bytes = share(t.load_b_bytes);
+    p.sram_read_bytes = share(t.sram_read_bytes);
+    Tile last = t;  // the rest
+    last.compute_cycles -= (n - 1) * p.compute_cycles;
+    last.macs -= (n - 1) * p.macs;
+    last.load_a_bytes -= (n - 1) * p.load_a_bytes;
+    last.load_b_bytes -= (n - 1) * p.load_b_bytes;
+    last.sram_read_bytes -= (n - 1) * p.sram_read_bytes;
+    last.actions = ActionCounts();
+    for (const auto& [k, v] : t.actions.all()) {
+        const bool at_end = std::find(end_only.begin(), end_only.end(), k) != end_only.end();
+        const uint64_t s = at_end ? 0 : share(v);
+        if (s) p.actions.add(k, s);
+        last.actions.add(k, v - (n - 1) * s);
+    }
+    append_run(out, p, n - 1);
+    append_run(out, last, 1);
+    return out;
+}
+
 }  // namespace qasim::models

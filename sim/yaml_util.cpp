@@ -55,8 +55,20 @@ void apply_overrides(YAML::Node& root, const std::vector<std::string>& overrides
                 next = cur[idx];
             } else if (cur.IsMap() && cur[parts[i]]) {
                 next = cur[parts[i]];
+            } else if (cur.IsMap()) {
+                // A missing section is not created silently (a typo would make a new one): say how
+                // to add it whole, in YAML flow style.
+                std::string flow = value.empty() ? "''" : value;
+                for (size_t j = parts.size() - 1; j > i; --j) flow = "{" + parts[j] + ": " + flow + "}";
+                throw ConfigError(file + ": --set " + path + ": no section '" + walked +
+                                  "' in the file; to add it, give the section whole: --set '" + walked + "=" +
+                                  flow + "'");
             } else {
-                throw ConfigError(file + ": --set " + path + ": no section '" + walked + "' in the file");
+                const size_t dot = walked.rfind('.');
+                const std::string parent =
+                    dot == std::string::npos ? std::string("the top level") : "'" + walked.substr(0, dot) + "'";
+                throw ConfigError(file + ": --set " + path + ": " + parent + " is not a map, so it has no section '" +
+                                  parts[i] + "'");
             }
             cur.reset(next);
         }

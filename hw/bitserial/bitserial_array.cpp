@@ -34,7 +34,12 @@ const sim::FieldTable<BitserialArrayConfig>& BitserialArrayConfig::fields() {
             .text("parallel_format", &C::parallel_format,
                   "bit-parallel operand datapath format (fp16, bf16, int8, ovp4, ...; no group "
                   "scales)")
-            .u64("acc_bits", &C::acc_bits, "bits", "accumulator width", 8, 64);
+            .u64("acc_bits", &C::acc_bits, "bits", "accumulator width", 8, 64)
+            .boolean("k_split", &C::k_split,
+                     "with one token block (decode GEMVs), stream a tile's K range in the fewest "
+                     "pieces that let the next piece load while this one computes (double "
+                     "buffering), outputs held in the PEs; false: whole-K tiles, which serialize "
+                     "load and compute when a K x rows slice does not fit the buffer twice");
     return t;
 }
 
@@ -67,6 +72,7 @@ models::BitserialParams BitserialArrayConfig::params() const {
     p.out_sram_bytes = out_sram_kb * 1024;
     p.parallel_format = models::parse_format(parallel_format);
     p.acc_bits = static_cast<uint32_t>(acc_bits);
+    p.k_split = k_split;
     return p;
 }
 

@@ -29,6 +29,9 @@ struct BitserialArrayConfig {
     std::string parallel_format =
         "fp16";              ///< bit-parallel operand datapath (fp16, int8, ovp4, ...)
     uint64_t acc_bits = 32;  ///< accumulator width (bits)
+    /// Stream a GEMV tile's K range in pieces when its slice does not fit twice (double buffering;
+    /// models/bitserial/bitserial_model.h "K-split"). false: whole-K tiles (BitMoD artifact).
+    bool k_split = true;
 
     static const sim::FieldTable<BitserialArrayConfig>& fields();
     void validate(const std::string& path, sim::Errors& errs) const;

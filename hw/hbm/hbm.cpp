@@ -123,7 +123,10 @@ void Hbm::cost_table(const models::Tech& tech, models::CostTable& out) const {
     out.pj_per_action["write_bits"] = s.energy.write_pj_per_bit;
     out.pj_per_action["io_bits"] = s.energy.io_pj_per_bit;
     out.pj_per_action["refresh"] = s.energy.refresh_pj;
-    const double stacks = static_cast<double>(m_dram.config().stacks);
+    // Per-stack figures × stacks × the fraction of a stack's interface that is modelled (1 for
+    // the presets; `channels: 1` of HBM2 is 1/8 of a stack: models/dram/dram_spec.h).
+    const double stacks =
+        static_cast<double>(m_dram.config().stacks) * models::dram::stack_fraction(s);
     out.area_mm2["hbm_phy"] = s.area.phy_mm2 * stacks;
     out.area_mm2["hbm_controller"] =
         models::dram::controller_area_mm2(s.area, tech.node_nm) * stacks;

@@ -20,7 +20,12 @@ const sim::FieldTable<SystolicArrayConfig>& SystolicArrayConfig::fields() {
             .u64("ofmap_sram_kb", &C::ofmap_sram_kb, "KiB", "output / partial-sum buffer", 1, 1 << 24)
             .u64("sram_width_bits", &C::sram_width_bits, "bits", "access width of each buffer", 8, 8192)
             .text("pe_format", &C::pe_format, "PE operand datapath format (int8, fp16, bf16, fp8_e4m3, ...)")
-            .u64("acc_bits", &C::acc_bits, "bits", "accumulator width", 8, 64);
+            .u64("acc_bits", &C::acc_bits, "bits", "accumulator width", 8, 64)
+            .boolean("k_split", &C::k_split,
+                     "output stationary with one row fold (decode GEMVs): stream each fold's K "
+                     "range in the fewest pieces that let the next piece load while this one "
+                     "computes (double buffering); false: whole-K folds, which serialize load and "
+                     "compute when a fold's K-long slices do not fit their buffers twice");
     return t;
 }
 
@@ -42,6 +47,7 @@ models::SystolicParams SystolicArrayConfig::params() const {
     p.filter_sram_bytes = filter_sram_kb * 1024;
     p.ofmap_sram_bytes = ofmap_sram_kb * 1024;
     p.acc_bits = static_cast<uint32_t>(acc_bits);
+    p.k_split = k_split;
     return p;
 }
 

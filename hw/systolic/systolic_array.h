@@ -19,6 +19,7 @@ struct SystolicArrayConfig {
     uint64_t sram_width_bits = 256;                ///< access width of each buffer (bits)
     std::string pe_format = "int8";                ///< operand datapath of a PE (sets MAC energy/area)
     uint64_t acc_bits = 32;                        ///< accumulator width (bits)
+    bool k_split = true;  ///< OS GEMVs: stream a fold's K range in pieces (models/systolic)
 
     static const sim::FieldTable<SystolicArrayConfig>& fields();
     void validate(const std::string& path, sim::Errors& errs) const;

@@ -1,5 +1,7 @@
 #include "models/bitserial/bitserial_model.h"
 
+#include <numeric>
+
 #include <algorithm>
 #include <stdexcept>
 #include <vector>
@@ -27,18 +29,6 @@ uint64_t add(uint64_t a, uint64_t b, const std::string& ctx) {
     return r;
 }
 
-/// Group size along K of a format's scales (0 if it has none along K).
-uint64_t k_group(const Format& f) {
-    switch (f.gran) {
-    case Granularity::group:
-        return f.group_along_n ? 0 : f.group;
-    case Granularity::mx_block:
-    case Granularity::nv_block:
-        return f.group;
-    default:
-        return 0;
-    }
-}
 
 /// Scale per output channel/tensor (or along N): rescaled once per output, not per group.
 bool output_scaled(const Format& f) {
@@ -199,47 +189,81 @@ TilePlan bitserial_plan(const Op& op, const BitserialParams& p) {
     const uint64_t meta_a = static_cast<uint64_t>(op.a.scale_bits + op.a.zero_bits);
     const uint64_t meta_b = static_cast<uint64_t>(op.b.scale_bits + op.b.zero_bits);
 
-    // Tile = outer chunk c × inner block j: the chunk's blocks of the outer operand against one
-    // block of the inner operand. The chunk's outer slices load at j == 0; the inner block loads
-    // at the chunk's start unless it stays resident from the first chunk.
-    auto tile = [&](uint64_t c, uint64_t j, bool last_of_instance) {
+    // K pieces (header, "K-split"): with one inner block every operand slice is used by one tile
+    // only, so a tile may stream its K range in `kp` pieces (the outputs stay in the PE
+    // accumulators: output stationary) and the next piece loads while this one computes. Pieces
+    // are cut at multiples of U = lcm(D, scale group sizes), so K-steps, scale groups and their
+    // stalls add up exactly to the whole tile's.
+    uint64_t U = p.dot_width;
+    for (uint64_t g : {k_group(op.a), k_group(op.b)})
+        if (g) U = std::lcm(U, g);
+    const uint64_t n_units = ceil_div(K, U);
+    uint64_t G = 0;  // the smaller scale group size (as bitserial_info)
+    for (uint64_t g : {k_group(op.a), k_group(op.b)})
+        if (g) G = G ? std::min(G, g) : g;
+    const uint64_t stall_per_group = info.groups ? stall_per_block / info.groups : 0;
+
+    // Tile = outer chunk c × inner block j × K piece q of kp: the chunk's blocks of the outer
+    // operand against one block of the inner operand, over K range [k0, k1). The chunk's outer
+    // slices load at j == 0; the inner block loads at the chunk's start unless it stays resident
+    // from the first chunk.
+    auto tile = [&](uint64_t c, uint64_t j, bool last_of_instance, uint64_t q, uint64_t kp) {
+        const uint64_t per = ceil_div(n_units, kp) * U;
+        const uint64_t k0 = q * per, k1 = std::min(K, (q + 1) * per);
+        const uint64_t Kq = k1 - k0;
+        const bool last_piece = k1 == K;
+        uint64_t ks = 0, groups_q = 0;
+        if (info.groups) {
+            groups_q = ceil_div(Kq, G);
+            ks = add(mul(Kq / G, ceil_div(G, p.dot_width), s), ceil_div(Kq % G, p.dot_width), s);
+        } else {
+            ks = ceil_div(Kq, p.dot_width);
+        }
+        const uint64_t piece_cycles =
+            kp == 1 ? block_cycles
+                    : add(mul(ks, info.passes, s), mul(groups_q, stall_per_group, s), s);
         const uint64_t c0 = c * chunk, c1 = std::min(outer_blocks, c0 + chunk);
         const uint64_t o0 = n_outer ? c0 : j, o1 = n_outer ? c1 : j + 1;
         const uint64_t i0 = n_outer ? j : c0, i1 = n_outer ? j + 1 : c1;
         const uint64_t rows = rows_of(o0, o1), cols = cols_of(i0, i1);
         const uint64_t no = o1 - o0, ni = i1 - i0;  // blocks of each kind in the tile
         Tile t;
-        t.compute_cycles = mul(mul(no, ni, s), block_cycles, s);
-        if (last_of_instance) t.compute_cycles = add(t.compute_cycles, info.drain_cycles, s);
-        t.macs = mul(mul(rows, cols, s), K, s);
+        t.compute_cycles = mul(mul(no, ni, s), piece_cycles, s);
+        if (last_of_instance && last_piece)
+            t.compute_cycles = add(t.compute_cycles, info.drain_cycles, s);
+        t.macs = mul(mul(rows, cols, s), Kq, s);
         const bool load_outer = j == 0, load_inner = c == 0 || !inner_resident;
         const bool load_w = n_outer ? load_outer : load_inner;
         const bool load_a = n_outer ? load_inner : load_outer;
-        if (load_w) t.load_b_bytes = op.b.matrix_bytes(K, rows);
-        if (load_a) t.load_a_bytes = op.a.matrix_bytes(K, cols);
+        if (load_w) t.load_b_bytes = op.b.matrix_bytes(Kq, rows);
+        if (load_a) t.load_a_bytes = op.a.matrix_bytes(Kq, cols);
         // Outputs: held in the output buffer and written back once at the instance's end if all
-        // of them fit, else stored by every tile.
-        t.store_bytes =
-            hold_out ? (last_of_instance ? out_all : 0) : op.out.payload_bytes(cols, rows);
-        // Buffer reads: each block reads its K × rows weights and K × cols activations.
+        // of them fit, else stored by every tile (after its last K piece).
+        if (last_piece)
+            t.store_bytes =
+                hold_out ? (last_of_instance ? out_all : 0) : op.out.payload_bytes(cols, rows);
+        // Buffer reads: each block reads its Kq × rows weights and Kq × cols activations.
         const uint64_t wbits =
-            mul(mul(mul(K, rows, s), static_cast<uint64_t>(op.b.bits), s), ni, s);
+            mul(mul(mul(Kq, rows, s), static_cast<uint64_t>(op.b.bits), s), ni, s);
         const uint64_t abits =
-            mul(mul(mul(K, cols, s), static_cast<uint64_t>(op.a.bits), s), no, s);
+            mul(mul(mul(Kq, cols, s), static_cast<uint64_t>(op.a.bits), s), no, s);
         uint64_t mbits = 0;
-        if (k_group(op.b)) mbits += ceil_div(K, k_group(op.b)) * rows * meta_b * ni;
-        if (k_group(op.a)) mbits += ceil_div(K, k_group(op.a)) * cols * meta_a * no;
-        const uint64_t obits = mul(mul(rows, cols, s), static_cast<uint64_t>(op.out.bits), s);
+        if (k_group(op.b)) mbits += ceil_div(Kq, k_group(op.b)) * rows * meta_b * ni;
+        if (k_group(op.a)) mbits += ceil_div(Kq, k_group(op.a)) * cols * meta_a * no;
+        const uint64_t obits =
+            last_piece ? mul(mul(rows, cols, s), static_cast<uint64_t>(op.out.bits), s) : 0;
         t.sram_read_bytes = bytes_of_bits(wbits + abits + mbits);
         t.sram_write_bytes = bytes_of_bits(obits);
-        t.actions.add("bs_step", mul(mul(rows, cols, s), mul(info.k_steps, info.passes, s), s));
+        t.actions.add("bs_step", mul(mul(rows, cols, s), mul(ks, info.passes, s), s));
         if (exp) t.actions.add("exp_align", t.macs);
-        t.actions.add("dequant", mul(mul(rows, cols, s), rescales, s));
+        // Rescales: one per scale group (grouped), else one per output after the last piece.
+        const uint64_t rescales_q = grouped ? groups_q : (last_piece ? rescales : 0);
+        t.actions.add("dequant", mul(mul(rows, cols, s), kp == 1 ? rescales : rescales_q, s));
         uint64_t bitmod = 0, ovp = 0;
-        if (op.b.kind == NumKind::bitmod) bitmod += K * rows * ni;
-        if (op.a.kind == NumKind::bitmod) bitmod += K * cols * no;
-        if (op.b.kind == NumKind::ovp) ovp += K * rows * ni;
-        if (op.a.kind == NumKind::ovp) ovp += K * cols * no;
+        if (op.b.kind == NumKind::bitmod) bitmod += Kq * rows * ni;
+        if (op.a.kind == NumKind::bitmod) bitmod += Kq * cols * no;
+        if (op.b.kind == NumKind::ovp) ovp += Kq * rows * ni;
+        if (op.a.kind == NumKind::ovp) ovp += Kq * cols * no;
         t.actions.add("bitmod_decode", bitmod);
         t.actions.add("ovp_decode", ovp);
         t.actions.add("sram_read_bits.weight", wbits);
@@ -249,7 +273,17 @@ TilePlan bitserial_plan(const Op& op, const BitserialParams& p) {
         return t;
     };
 
-    auto instance = [&]() {
+    // One tile as its kp pieces (run-length encoded).
+    auto pieces = [&](uint64_t c, uint64_t j, bool last_of_instance, uint64_t kp) {
+        std::vector<Tile> v;
+        const uint64_t per_units = ceil_div(n_units, kp);
+        const uint64_t used = ceil_div(n_units, per_units);  // non-empty pieces
+        if (used > 1) append_run(v, tile(c, j, last_of_instance, 0, kp), used - 1);
+        append_run(v, tile(c, j, last_of_instance, used - 1, kp), 1);
+        return v;
+    };
+
+    auto instance = [&](uint64_t kp) {
         std::vector<Tile> v;
         for (const Segment& sc : segments(n_chunks)) {
             std::vector<Tile> col;
@@ -257,10 +291,10 @@ TilePlan bitserial_plan(const Op& op, const BitserialParams& p) {
                 const bool has_last =
                     sc.start == n_chunks - 1 && sj.start + sj.count == inner_blocks;
                 if (has_last && sj.count > 1) {
-                    append_run(col, tile(sc.start, sj.start, false), sj.count - 1);
-                    append_run(col, tile(sc.start, sj.start, true), 1);
+                    append_runs(col, pieces(sc.start, sj.start, false, kp), sj.count - 1);
+                    append_runs(col, pieces(sc.start, sj.start, true, kp), 1);
                 } else {
-                    append_run(col, tile(sc.start, sj.start, has_last), sj.count);
+                    append_runs(col, pieces(sc.start, sj.start, has_last, kp), sj.count);
                 }
             }
             // The chunk segment repeats its inner-block list sc.count times.
@@ -269,42 +303,64 @@ TilePlan bitserial_plan(const Op& op, const BitserialParams& p) {
         return v;
     };
 
-    TilePlan plan;
-    std::vector<Tile> tiles;
-    append_runs(tiles, instance(), op.batch);  // instances are identical
-    uint64_t max_a = 0, max_w = 0, max_o = 0;
-    for (const auto& t : tiles) {
-        max_a = std::max(max_a, t.load_a_bytes);
-        max_w = std::max(max_w, t.load_b_bytes);
-        max_o = std::max(max_o, t.store_bytes);
-    }
-    plan.tiles = std::move(tiles);
-    plan.peak_ops_per_cycle =
-        std::max<uint64_t>(1, R * C * p.dot_width / std::max<uint64_t>(1, info.passes));
-    // Double buffering (header): per buffer, two tiles' loads (stores) fit, or the operand is
-    // resident (whole instance fits). Every instance reloads both operands (its own K/V, its own
-    // A), so with batch > 1 the first tile of instance i + 1 loads while the last tile of
-    // instance i computes: the operand data that last tile still reads (its weight rows / A
-    // columns; earlier blocks are dead) plus that first load must fit. Held outputs are all live
-    // until the store after the last tile, while the next instance's first tile produces its own.
     const uint64_t c_last = (n_chunks - 1) * chunk;  // first outer block of the last chunk
     const uint64_t end_rows = n_outer ? rows_of(c_last, nB) : rows_of(nB - 1, nB);
     const uint64_t end_cols = n_outer ? cols_of(mB - 1, mB) : cols_of(c_last, mB);
     const uint64_t c1 = std::min(outer_blocks, chunk);  // outer blocks of the first chunk
     const uint64_t first_out = n_outer ? op.out.payload_bytes(cols_of(0, 1), rows_of(0, c1))
                                        : op.out.payload_bytes(cols_of(0, c1), rows_of(0, 1));
-    const Tile& first = plan.tiles.front();  // the first tile of every instance
-    auto buffered = [&](bool resident, uint64_t live_at_end, uint64_t first_bytes,
-                        uint64_t max_tile, uint64_t cap) {
-        if (2 * max_tile <= cap) return true;
-        return resident && (op.batch == 1 || live_at_end + first_bytes <= cap);
+    auto build = [&](uint64_t kp) {
+        TilePlan plan;
+        std::vector<Tile> tiles;
+        append_runs(tiles, instance(kp), op.batch);  // instances are identical
+        uint64_t max_a = 0, max_w = 0, max_o = 0;
+        for (const auto& t : tiles) {
+            max_a = std::max(max_a, t.load_a_bytes);
+            max_w = std::max(max_w, t.load_b_bytes);
+            max_o = std::max(max_o, t.store_bytes);
+        }
+        plan.tiles = std::move(tiles);
+        plan.peak_ops_per_cycle =
+            std::max<uint64_t>(1, R * C * p.dot_width / std::max<uint64_t>(1, info.passes));
+        // Double buffering (header): per buffer, two tiles' loads (stores) fit, or the operand is
+        // resident (whole instance fits). Every instance reloads both operands (its own K/V, its
+        // own A), so with batch > 1 the first tile of instance i + 1 loads while the last tile of
+        // instance i computes: the operand data that last tile still reads (its weight rows / A
+        // columns; earlier blocks are dead) plus that first load must fit. Held outputs are all
+        // live until the store after the last tile, while the next instance's first tile
+        // produces its own.
+        const Tile& first = plan.tiles.front();  // the first tile of every instance
+        auto buffered = [&](bool resident, uint64_t live_at_end, uint64_t first_bytes,
+                            uint64_t max_tile, uint64_t cap) {
+            if (2 * max_tile <= cap) return true;
+            return resident && (op.batch == 1 || live_at_end + first_bytes <= cap);
+        };
+        plan.double_buffered =
+            buffered(w_fits, op.b.matrix_bytes(K, end_rows), first.load_b_bytes, max_w,
+                     p.weight_sram_bytes) &&
+            buffered(a_fits, op.a.matrix_bytes(K, end_cols), first.load_a_bytes, max_a,
+                     p.act_sram_bytes) &&
+            buffered(hold_out, out_all, first_out, max_o, p.out_sram_bytes);
+        return plan;
     };
-    plan.double_buffered =
-        buffered(w_fits, op.b.matrix_bytes(K, end_rows), first.load_b_bytes, max_w,
-                 p.weight_sram_bytes) &&
-        buffered(a_fits, op.a.matrix_bytes(K, end_cols), first.load_a_bytes, max_a,
-                 p.act_sram_bytes) &&
-        buffered(hold_out, out_all, first_out, max_o, p.out_sram_bytes);
+
+    TilePlan plan = build(1);
+    // K-split: the fewest pieces that make the plan double buffered (one inner block only). The
+    // pieces' loads shrink as kp grows, so double buffering is monotone in kp: binary search.
+    if (p.k_split && !plan.double_buffered && inner_blocks == 1 && n_units > 1) {
+        TilePlan finest = build(n_units);
+        if (finest.double_buffered) {
+            uint64_t lo = 2, hi = n_units;  // hi is double buffered
+            while (lo < hi) {
+                const uint64_t mid = lo + (hi - lo) / 2;
+                if (build(mid).double_buffered)
+                    hi = mid;
+                else
+                    lo = mid + 1;
+            }
+            plan = hi == n_units ? std::move(finest) : build(hi);
+        }
+    }
     return plan;
 }
 

@@ -63,6 +63,21 @@
 // plus the first tile's load, and held outputs for out_all (stored after the last tile) plus the
 // first tile's outputs. When an instance is one tile (or one block of that operand) this is two
 // instance copies. batch == 1: resident or two tiles, as before.
+//
+// K-split (BitserialParams::k_split, default on). With one inner block (decode GEMVs: M <= C
+// tokens with N blocks outer, or N <= R with M blocks outer) every operand slice is used by one
+// tile only. If the plan above is not double buffered (typically a K × R weight slice larger than
+// half the weight buffer: LLaMA-2-7B down_proj, K = 11008, W3: 269,696 B against 256 KiB), each
+// tile streams its K range in kp pieces: the PEs keep their outputs in the accumulators (output
+// stationary), so piece q + 1 loads while piece q computes. kp is the fewest pieces that make the
+// plan double buffered (binary search; loads shrink monotonically with kp); none is used if even
+// the finest cut does not help (e.g. the output buffer is the limit). Pieces are cut at multiples
+// of U = lcm(D, scale group sizes) and are equal but the last, so K-steps, scale groups, group
+// stalls, MACs and buffer reads add up exactly to the unsplit tile's; the drain, the output
+// writes and stores, and a per-output rescale without groups belong to the last piece. Loads are
+// matrix_bytes of each piece (rounded up to whole bytes per piece). With several inner blocks the
+// outer slice is re-used by every inner block and is not split. k_split = false: whole-K tiles
+// (the BitMoD artifact's `_calc_tile_fc` tiles), whose loads then serialize with compute.
 #include <cstdint>
 #include <string>
 
@@ -90,6 +105,7 @@ struct BitserialParams {
     uint64_t out_sram_bytes = 128ull * 1024;        ///< output buffer
     Format parallel_format = parse_format("fp16");  ///< bit-parallel operand datapath
     uint32_t acc_bits = 32;                         ///< accumulator width (bits)
+    bool k_split = true;  ///< K pieces for single-inner-block plans (header, "K-split")
 };
 
 /// Slices the bit-parallel datapath `pe` needs for operand format `op`: 1 if it fits (as

@@ -225,6 +225,12 @@ double peak_bandwidth_gbps(const Spec& s, uint64_t stacks) {
 
 uint64_t capacity_bytes(const Spec& s, uint64_t stacks) { return stacks * s.org.stack_bytes(); }
 
+double stack_fraction(const Spec& s) {
+    if (s.area.stack_interface_bits == 0) return 1.0;
+    return static_cast<double>(s.org.channels * s.org.pseudo_channels * s.org.bus_bits) /
+           static_cast<double>(s.area.stack_interface_bits);
+}
+
 std::vector<Problem> check_spec(const Spec& s) {
     std::vector<Problem> p;
     const Organization& o = s.org;

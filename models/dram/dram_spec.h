@@ -69,6 +69,9 @@ struct Energy {
 struct StackArea {
     double phy_mm2 = 10.45;         ///< HBM PHY per stack (mm², does not scale with the node)
     double controller_mtr = 552.7;  ///< memory controller per stack (million transistors)
+    /// Interface width (bits) of the stack the per-stack figures (PHY, controller, background
+    /// power) describe: JEDEC JESD235 HBM/HBM2 and JESD238 HBM3 stacks have a 1024-bit interface.
+    uint64_t stack_interface_bits = 1024;
 };
 
 /// One DRAM standard at one speed: organisation + timing + energy + area + default address map.
@@ -93,6 +96,12 @@ uint64_t burst_cycles(const Spec& s);
 /// Peak bandwidth = channels × pseudo-channels × bus bits × data rate (GB/s, 1 GB = 1e9 B).
 double peak_bandwidth_gbps(const Spec& s, uint64_t stacks);
 uint64_t capacity_bytes(const Spec& s, uint64_t stacks);
+/// Fraction of a full stack that the organisation models: channels × pseudo-channels × bus bits
+/// over area.stack_interface_bits (1 for every preset). The per-stack background power, PHY area
+/// and controller area scale with it: a config with `channels: 1` of HBM2 (one 128-bit channel
+/// of a 1024-bit stack) gets 1/8 of each — the background figure is derived per 128-bit channel
+/// (dram_spec.cpp), the PHY per interface width (LLMCompass: per 1024-bit stack interface).
+double stack_fraction(const Spec& s);
 
 /// One problem of a spec: the YAML key it concerns (hw/hbm field names) and a message.
 struct Problem {

@@ -100,9 +100,11 @@ public:
 
     /// Dynamic device energy of the counters so far (pJ): ACT, read/write bits, I/O, refresh.
     double dynamic_energy_pj() const;
-    /// Background power of all stacks (mW).
+    /// Background power of all stacks (mW): per stack × stacks × the fraction of a stack the
+    /// organisation models (stack_fraction: 1 for the presets, 1/8 for one HBM2 channel).
     double background_mw() const {
-        return m_cfg.spec.energy.background_mw_per_stack * static_cast<double>(m_cfg.stacks);
+        return m_cfg.spec.energy.background_mw_per_stack * static_cast<double>(m_cfg.stacks) *
+               stack_fraction(m_cfg.spec);
     }
 
 private:

@@ -257,4 +257,16 @@ uint64_t Format::bytes(uint64_t elems, uint64_t run) const {
     return matrix_bytes(run, ceil_div(elems, run));
 }
 
+uint64_t k_group(const Format& f) {
+    switch (f.gran) {
+    case Granularity::group:
+        return f.group_along_n ? 0 : f.group;
+    case Granularity::mx_block:
+    case Granularity::nv_block:
+        return f.group;
+    default:
+        return 0;
+    }
+}
+
 }  // namespace qasim::models

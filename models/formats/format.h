@@ -80,6 +80,10 @@ struct Format {
 
 /// Parses a format string; throws FormatError naming the string and the valid forms.
 Format parse_format(const std::string& spec);
+
+/// Group size along K (the reduction) of a format's scales: g of `/gN` groups along K and of MX /
+/// NVFP4 blocks; 0 if it has none along K (channel, tensor, groups along N, no scales).
+uint64_t k_group(const Format& f);
 /// The base names accepted by parse_format (for error messages and `qasim describe`).
 const std::vector<std::string>& format_base_names();
 /// One-line description of the grammar, for error messages.

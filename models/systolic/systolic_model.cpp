@@ -1,6 +1,7 @@
 #include "models/systolic/systolic_model.h"
 
 #include <algorithm>
+#include <numeric>
 #include <string>
 #include <utility>
 #include <stdexcept>
@@ -670,6 +671,49 @@ TilePlan systolic_plan(const Op& op, const SystolicParams& p) {
         append_runs(all, inst, si.count);
     }
     plan.tiles = std::move(all);
+
+    // K-split (SystolicParams::k_split): output stationary, one row fold (every B panel is used by
+    // one fold only), not double buffered: the fewest equal K pieces (cut at multiples of the
+    // operands' scale groups) with which two pieces' slices fit their buffers. The pieces' loads
+    // shrink with their count, so the smallest count is found by binary search.
+    if (p.k_split && !plan.double_buffered && p.dataflow == Dataflow::os && g.n_inner == 1 &&
+        !c.blocked && c.chunk <= 1) {
+        uint64_t U = 1;
+        for (uint64_t gk : {k_group(op.a), k_group(op.b)})
+            if (gk) U = std::lcm(U, gk);
+        const uint64_t n_units = ceil_div(K, U);
+        const std::vector<std::string> end_only = {"sram_write_bits.ofmap"};
+        auto split = [&](uint64_t kp, bool* db) {
+            const uint64_t piece_k = std::min(K, ceil_div(n_units, kp) * U);
+            std::vector<Tile> v;
+            for (const Tile& t : plan.tiles) append_runs(v, split_k(t, K, piece_k, end_only), t.count);
+            uint64_t max_a = 0, max_b = 0;
+            for (const Tile& t : v) {
+                max_a = std::max(max_a, t.load_a_bytes);
+                max_b = std::max(max_b, t.load_b_bytes);
+            }
+            *db = buffered(a_all, std::max(max_a, ceil_div(a_fold, kp)), max_a, p.ifmap_sram_bytes) &&
+                  buffered(b_all, std::max(max_b, ceil_div(b_fold, kp)), max_b, p.filter_sram_bytes) &&
+                  buffered(out_all, out_fold, out_end, p.ofmap_sram_bytes);
+            return v;
+        };
+        bool db = false;
+        std::vector<Tile> finest = n_units > 1 ? split(n_units, &db) : std::vector<Tile>{};
+        if (db) {
+            uint64_t lo = 2, hi = n_units;
+            while (lo < hi) {
+                const uint64_t mid = lo + (hi - lo) / 2;
+                bool ok = false;
+                split(mid, &ok);
+                if (ok)
+                    hi = mid;
+                else
+                    lo = mid + 1;
+            }
+            plan.tiles = hi == n_units ? std::move(finest) : split(hi, &db);
+            plan.double_buffered = true;
+        }
+    }
     return plan;
 }
 

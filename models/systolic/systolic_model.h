@@ -170,6 +170,12 @@ struct SystolicParams {
     /// Partial-sum width (bits): INT8×INT8 products summed over K need 16 + log2(K) bits; 32-bit
     /// accumulators are the common choice (TPU v1: 32-bit accumulators, Jouppi et al. ISCA 2017).
     uint32_t acc_bits = 32;
+    /// K-split (systolic_plan): output stationary with one row fold (M <= R, decode GEMVs), a
+    /// plan that is not double buffered streams each fold's K range in the fewest pieces that
+    /// make it so (outputs stay in the PEs across K). Pieces share the fold's cycles, MACs,
+    /// loads, buffer reads and actions in proportion to their K (models/tile_runs.h split_k:
+    /// totals unchanged); the output writes and the store belong to the last piece.
+    bool k_split = true;
 };
 
 /// Closed-form fold figures of one GEMM (one batch instance).

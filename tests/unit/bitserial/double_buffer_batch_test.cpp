@@ -13,6 +13,7 @@ BitserialParams array64x16() {
     BitserialParams p;  // 64 × 16 PEs, 512 KiB weight / act, 128 KiB out
     p.rows = 64;
     p.cols = 16;
+    p.k_split = false;  // these tests check the whole-tile rules; KSplit tests below
     return p;
 }
 
@@ -91,6 +92,79 @@ TEST(BitserialDoubleBuffer, TwoTilesFitIsUnaffectedByBatch) {
     p.weight_sram_bytes = 40000;
     EXPECT_TRUE(bitserial_plan(gemm(1, 256, 256, 1), p).double_buffered);
     EXPECT_TRUE(bitserial_plan(gemm(1, 256, 256, 8), p).double_buffered);
+}
+
+TEST(BitserialKSplit, StreamsAWeightSliceTooLargeToDoubleBuffer) {
+    // The case that motivated it: LLaMA-2-7B down_proj in decode, W3 (bitmod3/g128) weights,
+    // K = 11008, 512 KiB weight buffer. One N block's slice is 269,696 B: two do not fit.
+    BitserialParams p = array64x16();
+    p.bits_per_cycle = 2;
+    Op op = gemm(1, 11008, 4096, 1, "bitmod3/g128");
+    op.kind = OpKind::gemm;
+    const TilePlan whole = bitserial_plan(op, p);
+    EXPECT_FALSE(whole.double_buffered);
+    EXPECT_EQ(whole.tile_count(), 64u);
+    p.k_split = true;
+    const TilePlan split = bitserial_plan(op, p);
+    EXPECT_TRUE(split.double_buffered);
+    EXPECT_EQ(split.tile_count(), 128u);  // two pieces of 43 groups each
+    uint64_t max_b = 0;
+    for (const Tile& t : split.tiles) max_b = std::max(max_b, t.load_b_bytes);
+    EXPECT_LE(2 * max_b, p.weight_sram_bytes);
+    // Exactly the same work: cycles (= the closed form), MACs, stores, buffer traffic, actions.
+    EXPECT_EQ(split.compute_cycles(), whole.compute_cycles());
+    EXPECT_EQ(split.compute_cycles(), bitserial_info(1, 11008, 4096, op.a, op.b, p).total_cycles);
+    EXPECT_EQ(split.macs(), whole.macs());
+    EXPECT_EQ(split.store_bytes(), whole.store_bytes());
+    EXPECT_EQ(split.load_bytes(), whole.load_bytes());  // pieces of whole groups: no rounding
+    auto sum_actions = [](const TilePlan& pl) {
+        ActionCounts a;
+        for (const Tile& t : pl.tiles)
+            for (const auto& [k, v] : t.actions.all()) a.add(k, v * t.count);
+        return a.all();
+    };
+    EXPECT_EQ(sum_actions(split), sum_actions(whole));
+}
+
+TEST(BitserialKSplit, UnevenPiecesAndNoGroupsAddUp) {
+    // int8 without groups: pieces cut at multiples of D = 4; K = 1001 leaves a short last piece.
+    BitserialParams p = array64x16();
+    p.weight_sram_bytes = 40000;  // one 1001 × 64 slice (64,064 B) does not fit even once
+    Op op = gemm(1, 1001, 130, 1);
+    const TilePlan whole = bitserial_plan(op, p);
+    EXPECT_FALSE(whole.double_buffered);
+    p.k_split = true;
+    const TilePlan split = bitserial_plan(op, p);
+    EXPECT_TRUE(split.double_buffered);
+    EXPECT_GT(split.tile_count(), whole.tile_count());
+    EXPECT_EQ(split.compute_cycles(), whole.compute_cycles());
+    EXPECT_EQ(split.macs(), whole.macs());
+    EXPECT_EQ(split.store_bytes(), whole.store_bytes());
+    EXPECT_EQ(split.load_bytes(), whole.load_bytes());
+    // Only the last piece of each tile stores; the first pieces store nothing.
+    EXPECT_EQ(split.tiles.front().store_bytes, 0u);
+}
+
+TEST(BitserialKSplit, NotUsedWithSeveralTokenBlocksOrWhenItCannotHelp) {
+    BitserialParams p = array64x16();
+    p.k_split = true;
+    p.weight_sram_bytes = 40000;
+    // M = 64 tokens: 4 column blocks re-use each weight slice, no split.
+    const TilePlan prefill = bitserial_plan(gemm(64, 1001, 130, 1), p);
+    EXPECT_EQ(prefill.tile_count(), bitserial_plan(gemm(64, 1001, 130, 1), [&] {
+                                        BitserialParams q = p;
+                                        q.k_split = false;
+                                        return q;
+                                    }()).tile_count());
+    // The output buffer is the limit: the 16 KiB fp32 output is not held, and two tiles' stores
+    // (64 rows × 4 B each) do not fit 300 B.
+    p.weight_sram_bytes = 512 * 1024;
+    p.out_sram_bytes = 300;
+    Op op = gemm(1, 11008, 4096, 1, "bitmod3/g128");
+    op.out = parse_format("fp32");
+    const TilePlan t = bitserial_plan(op, p);
+    EXPECT_FALSE(t.double_buffered);
+    EXPECT_EQ(t.tile_count(), 64u);  // unsplit
 }
 
 }  // namespace

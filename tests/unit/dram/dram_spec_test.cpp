@@ -136,5 +136,27 @@ TEST(DramArea, ControllerAreaFollowsTransistorDensity) {
     EXPECT_DOUBLE_EQ(a.phy_mm2, 10.45);
 }
 
+TEST(DramArea, PerStackFiguresScaleWithTheModelledInterface) {
+    // Every preset is one full 1024-bit stack (JESD235/JESD238).
+    for (const std::string& n : preset_names()) EXPECT_DOUBLE_EQ(stack_fraction(preset(n)), 1.0) << n;
+    // One HBM2 channel (2 pseudo-channels × 64 bit = 128 of 1024 bits, the bitmod/olive presets):
+    // 1/8 of the stack's background power (48 mW per 128-bit channel, dram_spec.cpp).
+    SystemConfig c;
+    c.spec = preset("hbm2");
+    c.spec.org.channels = 1;
+    EXPECT_DOUBLE_EQ(stack_fraction(c.spec), 0.125);
+    DramSystem one(c);
+    EXPECT_DOUBLE_EQ(one.background_mw(), 48.0);
+    // Two full stacks: twice the per-stack figure.
+    c.spec = preset("hbm2e");
+    c.stacks = 2;
+    DramSystem two(c);
+    EXPECT_DOUBLE_EQ(two.background_mw(), 768.0);
+    // HBM3: 16 channels × 2 pseudo-channels × 32 bit; halving the channels halves the fraction.
+    Spec h3 = preset("hbm3");
+    h3.org.channels = 8;
+    EXPECT_DOUBLE_EQ(stack_fraction(h3), 0.5);
+}
+
 }  // namespace
 }  // namespace qasim::models::dram

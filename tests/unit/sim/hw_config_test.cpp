@@ -152,6 +152,21 @@ TEST(HwConfig, SetOverrides) {
     EXPECT_NE(e2.find("must be KEY.PATH=VALUE"), std::string::npos) << e2;
     const auto e3 = error_of(kGood, {"units.sa0.rows=-1"});
     EXPECT_NE(e3.find("units.sa0.rows"), std::string::npos) << e3;
+    // A missing section is not created; the message says how to add it whole, and that works.
+    const auto e4 = error_of(kGood, {"dma.coalesce=false"});
+    EXPECT_NE(e4.find("no section 'dma' in the file; to add it, give the section whole: --set "
+                      "'dma={coalesce: false}'"),
+              std::string::npos)
+        << e4;
+    const auto e5 = error_of(kGood, {"dma.a.b=1"});
+    EXPECT_NE(e5.find("--set 'dma={a: {b: 1}}'"), std::string::npos) << e5;
+    HwConfig with_dma = parse_hw_config(kGood, "hw.yaml", {"dma={coalesce: false}"});
+    EXPECT_NE(with_dma.resolved_yaml().find("coalesce: false"), std::string::npos)
+        << with_dma.resolved_yaml();
+    const auto e6 = error_of(kGood, {"clock_mhz.x.y=1"});
+    EXPECT_NE(e6.find("'clock_mhz' is not a map, so it has no section 'x'"), std::string::npos) << e6;
+    const auto e7 = error_of(kGood, {"clock_mhz.x=1"});
+    EXPECT_NE(e7.find("the parent of 'x' is not a map"), std::string::npos) << e7;
 }
 
 TEST(HwConfig, DuplicateInstanceName) {
