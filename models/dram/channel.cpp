@@ -863,7 +863,19 @@ constexpr int64_t kNoX = INT64_MIN / 4;  // ref_x / preab_x: not raised by the r
 void RunMemo::clear() {
     m_entries.clear();
     m_pool.clear();
-    m_slots.assign(kSlots, Slot{});
+    m_slots.assign(2 * m_max_entries, Slot{});
+    m_slot_mask = m_slots.size() - 1;
+}
+
+void RunMemo::set_capacity(size_t entries, size_t words) {
+    size_t e = 2;
+    while (e < entries) e <<= 1;
+    m_max_entries = e;
+    m_max_words = words;
+    m_entries.clear();
+    m_pool.clear();
+    m_slots.clear();  // reallocated at the next insert
+    m_slot_mask = 0;
 }
 
 uint64_t RunMemo::hash(const uint32_t* k, size_t n) {
@@ -886,7 +898,7 @@ const RunMemo::Entry* RunMemo::find(uint64_t h, const std::vector<uint32_t>& key
     if (m_slots.empty()) return nullptr;
     const uint32_t h32 = static_cast<uint32_t>(h >> 32);
     const size_t bytes = key.size() * sizeof(uint32_t);
-    for (size_t i = h & (kSlots - 1);; i = (i + 1) & (kSlots - 1)) {
+    for (size_t i = h & m_slot_mask;; i = (i + 1) & m_slot_mask) {
         const Slot& s = m_slots[i];
         if (s.entry == 0) return nullptr;
         if (s.hash != h32) continue;
@@ -899,8 +911,8 @@ const RunMemo::Entry* RunMemo::find(uint64_t h, const std::vector<uint32_t>& key
 
 void RunMemo::insert(uint64_t h, const std::vector<uint32_t>& key, Entry e,
                      const std::vector<uint32_t>& state) {
-    if (m_slots.empty() || m_entries.size() >= kMaxEntries ||
-        m_pool.size() + key.size() + state.size() > kMaxWords)
+    if (m_slots.empty() || m_entries.size() >= m_max_entries ||
+        m_pool.size() + key.size() + state.size() > m_max_words)
         clear();
     e.key_off = static_cast<uint32_t>(m_pool.size());
     e.key_len = static_cast<uint32_t>(key.size());
@@ -909,8 +921,8 @@ void RunMemo::insert(uint64_t h, const std::vector<uint32_t>& key, Entry e,
     e.state_len = static_cast<uint32_t>(state.size());
     m_pool.insert(m_pool.end(), state.begin(), state.end());
     m_entries.push_back(e);
-    size_t i = h & (kSlots - 1);
-    while (m_slots[i].entry != 0) i = (i + 1) & (kSlots - 1);
+    size_t i = h & m_slot_mask;
+    while (m_slots[i].entry != 0) i = (i + 1) & m_slot_mask;
     m_slots[i].entry = static_cast<uint32_t>(m_entries.size());
     m_slots[i].hash = static_cast<uint32_t>(h >> 32);
     ++m_stored;

@@ -87,11 +87,16 @@ struct BinRun {
 /// queues is a deterministic, time-shift-invariant function of the channel's normalized state and
 /// its input (the argument is in channel.cpp, "Run memo"). One memo serves every
 /// channel of a DramSystem (they have identical parameters). Bounded: it is cleared when it holds
-/// kMaxEntries runs or kMaxWords key and state words; results never depend on what it holds.
+/// max_entries() runs or max_words() key and state words; results never depend on what it holds.
 class RunMemo {
 public:
-    static constexpr size_t kMaxEntries = 4096;
-    static constexpr size_t kMaxWords = size_t(1) << 20;  // 4 MB of keys and states
+    /// Default capacity: 65,536 entries and 2^24 words (64 MB of keys and states, ~70 MB in all
+    /// when full). Measured on LLaMA-2-70B prefill S=2048 on llm_npu (80 layers whose transfers
+    /// repeat): 4,096 entries / 4 MB cleared the memo several times per layer, so every layer
+    /// re-simulated its segments (~110 s); this capacity keeps them across layers (64 s, peak RSS
+    /// 102 MB, bench/results.md). Runs that never fill it allocate only what they store.
+    static constexpr size_t kDefaultEntries = 65536;
+    static constexpr size_t kDefaultWords = size_t(1) << 24;
     static constexpr size_t kMaxRuns = 1024;             // longer bins are not memoized
     static constexpr size_t kMaxRows = 64;               // bins with more distinct rows neither
 
@@ -107,6 +112,10 @@ public:
     uint64_t segment_misses() const { return m_seg_misses; }  ///< segments simulated after a lookup
     size_t size() const { return m_entries.size(); }  ///< runs held now
     void clear();                                     ///< forgets every run
+    size_t max_entries() const { return m_max_entries; }
+    size_t max_words() const { return m_max_words; }
+    /// Sets the capacity (entries rounded up to a power of two, >= 2) and forgets every run.
+    void set_capacity(size_t entries, size_t words);
 
 private:
     friend class Channel;
@@ -121,7 +130,9 @@ private:
         uint32_t entry = 0;  // index + 1; 0: empty
         uint32_t hash = 0;
     };
-    static constexpr size_t kSlots = 2 * kMaxEntries;  // open addressing, load <= 1/2
+    size_t m_max_entries = kDefaultEntries;
+    size_t m_max_words = kDefaultWords;
+    size_t m_slot_mask = 0;  // m_slots.size() − 1 (2 × m_max_entries slots: load <= 1/2)
     static uint64_t hash(const uint32_t* k, size_t n);
     /// The entry stored under `key` (hash h), or nullptr.
     const Entry* find(uint64_t h, const std::vector<uint32_t>& key) const;
