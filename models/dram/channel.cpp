@@ -863,6 +863,9 @@ constexpr int64_t kNoX = INT64_MIN / 4;  // ref_x / preab_x: not raised by the r
 void RunMemo::clear() {
     m_entries.clear();
     m_pool.clear();
+    // Reserved once at the full size (untouched pages cost no memory), so that growth never
+    // doubles the pool beyond max_words.
+    if (m_pool.capacity() < m_max_words) m_pool.reserve(m_max_words);
     m_slots.assign(2 * m_max_entries, Slot{});
     m_slot_mask = m_slots.size() - 1;
 }
@@ -1223,7 +1226,7 @@ int64_t Channel::run_bin(const BinRun* bin, size_t runs, bool write, int64_t t0,
         for (const uint32_t pi : memo->m_pc_list) m_pcs[pi].ref_x = m_pcs[pi].preab_x = kNoX;
     }
     int64_t arrive = t0;
-    feed(bin, runs, write, arrive, memo);
+    feed(bin, runs, write, arrive, memo, true);
     drain();
     // Store only runs in which no refresh triggered (then m_next_ref > the last command).
     if (store && m_next_ref == next_ref && !ref_pending() && m_requests == 0) {
@@ -1300,6 +1303,18 @@ int64_t Channel::run_bin(const BinRun* bin, size_t runs, bool write, int64_t t0,
 // Outputs: counters delta, latest completion and last command relative to F (none if the segment
 // had none), F' − F. A run memo store around the segments stays exact: a replay raises the run's
 // shadows ref_x / preab_x alike, and counters, m_max_done (max) and m_last_cmd are updated.
+//
+// Tail memo (feed with drain_after, i.e. from run_bin, which drains right after feed). The bin's
+// last segment (r1 = the bin's size, so it has no next enqueue point) plus the drain is stored as
+// a "tail" (key[0] = 4/5, never equal to a segment key). Its end point is the drained channel with
+// F' := min(m_col_floor, m_row_floor): floors never decrease, column commands issue at >=
+// m_col_floor and row commands, PREab and REFab at >= m_row_floor (eval_refresh,
+// floor_of), so every later command issues at >= F' and the clamping argument holds at F' for
+// every timer (no request is left, so no `earliest`). F' >= F, and F' − 1 <= L (the last command
+// set one floor to L + 1 and the other to <= L + 1), so the refresh rule above (replay only when
+// m_next_ref > F + max(L − F, F' − 1 − F)) covers the drain's refresh checks, all against command
+// cycles <= L. The state layout and the replay are the segment's; a replayed tail leaves the
+// channel drained, as the simulated one does.
 // ---------------------------------------------------------------------------------------------
 
 namespace {
@@ -1330,7 +1345,7 @@ void sort_by_age(std::vector<std::pair<uint64_t, int32_t>>& v, std::vector<int32
 }  // namespace
 
 bool Channel::seg_key(RunMemo& memo, const BinRun* bin, size_t r0, size_t r1, bool write,
-                      int64_t f) {
+                      int64_t f, bool tail) {
     std::vector<uint32_t>& rows = memo.m_srows;
     std::vector<uint32_t>& banks = memo.m_sbanks;
     std::vector<uint32_t>& groups = memo.m_sgroups;
@@ -1407,7 +1422,7 @@ bool Channel::seg_key(RunMemo& memo, const BinRun* bin, size_t r0, size_t r1, bo
     key.clear();
     constexpr size_t kHead = 10;
     key.resize(kHead);
-    key[0] = 2 + (write ? 1u : 0u);  // 0/1: run keys
+    key[0] = (tail ? 4u : 2u) + (write ? 1u : 0u);  // 0/1: run keys, 2/3: segments, 4/5: tails
     key[1] = m_write_mode ? 1 : 0;
     key[2] = static_cast<uint32_t>(order.size());
     key[3] = static_cast<uint32_t>(r1 - r0);
@@ -1707,10 +1722,11 @@ void Channel::seg_apply(RunMemo& memo, const RunMemo::Entry& e, int64_t f, uint6
     if (e.last_rel != kNoRel) m_last_cmd = f + e.last_rel;
 }
 
-void Channel::feed(const BinRun* bin, size_t runs, bool write, int64_t& arrive, RunMemo* memo) {
+void Channel::feed(const BinRun* bin, size_t runs, bool write, int64_t& arrive, RunMemo* memo,
+                   bool drain_after) {
     const bool seg_on = memo != nullptr && !m_record && m_log == nullptr;
-    // A segment being simulated for the memo.
-    bool storing = false;
+    // A segment being simulated for the memo (store_tail: the bin's last one, drained here).
+    bool storing = false, store_tail = false;
     size_t store_end = 0, next_try = 0;
     int64_t sf = 0, snext_ref = 0, smax = -1, slast = -1;
     uint64_t sseq = 0, sh = 0;
@@ -1755,7 +1771,9 @@ void Channel::feed(const BinRun* bin, size_t runs, bool write, int64_t& arrive, 
                 n += bin[r1++].count;
             next_try = r1;
             const int64_t f = arrive + 1;
-            if (r1 < runs && !ref_pending() && seg_key(*memo, bin, r, r1, write, f)) {
+            const bool tail = r1 == runs && drain_after;
+            if ((r1 < runs || tail) && !ref_pending() &&
+                seg_key(*memo, bin, r, r1, write, f, tail)) {
                 const uint64_t h = RunMemo::hash(memo->m_skey.data(), memo->m_skey.size());
                 const RunMemo::Entry* e = memo->find(h, memo->m_skey);
                 if (e != nullptr) {
@@ -1771,6 +1789,7 @@ void Channel::feed(const BinRun* bin, size_t runs, bool write, int64_t& arrive, 
                     }
                 } else {
                     storing = true;
+                    store_tail = tail;
                     store_end = r1;
                     sf = f;
                     sseq = m_seq;
@@ -1795,7 +1814,32 @@ void Channel::feed(const BinRun* bin, size_t runs, bool write, int64_t& arrive, 
             j = 0;
         }
     }
-    if (storing) {  // not reached (r1 < runs), kept for safety: outputs as simulated
+    if (storing && store_tail) {
+        // The tail: drain, then store with F' = min(column floor, row floor) (every later command
+        // issues at >= F', "Tail memo" above) when no refresh triggered.
+        drain();
+        const int64_t done = m_max_done, last = m_last_cmd;
+        m_max_done = max2(smax, done);
+        if (last == kNoRel) m_last_cmd = slast;
+        const int64_t f2 = std::min(m_col_floor, m_row_floor);
+        if (m_requests == 0 && m_next_ref == snext_ref && !ref_pending() &&
+            seg_final(*memo, sf, f2, sseq, memo->m_sstate)) {
+            RunMemo::Entry e;
+            e.done_rel = done >= 0 ? done - sf : kNoRel;
+            e.last_rel = last == kNoRel ? kNoRel : last - sf;
+            const Counters& a = *m_counters;
+            e.delta.acts = a.acts - before.acts;
+            e.delta.precharges = a.precharges - before.precharges;
+            e.delta.refreshes = a.refreshes - before.refreshes;
+            e.delta.read_bursts = a.read_bursts - before.read_bursts;
+            e.delta.write_bursts = a.write_bursts - before.write_bursts;
+            e.delta.row_hits = a.row_hits - before.row_hits;
+            e.delta.row_misses = a.row_misses - before.row_misses;
+            e.delta.row_conflicts = a.row_conflicts - before.row_conflicts;
+            memo->insert(sh, memo->m_skey, e, memo->m_sstate);
+        }
+        arrive = f2 - 1;
+    } else if (storing) {  // not reached (r1 < runs), kept for safety: outputs as simulated
         m_max_done = max2(smax, m_max_done);
         if (m_last_cmd == kNoRel) m_last_cmd = slast;
     }

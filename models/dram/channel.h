@@ -191,7 +191,10 @@ public:
     /// `arrive` becomes the cycle of the command that made room), without draining. With `memo`
     /// (and recording and the command log off), segments of the bin seen before from an
     /// equivalent state are replayed (exact).
-    void feed(const BinRun* bin, size_t runs, bool write, int64_t& arrive, RunMemo* memo);
+    /// With `drain_after` (run_bin: the caller drains next) the bin's last segment and the drain
+    /// after it form one memoized "tail" (drained state at its end); feed then returns drained.
+    void feed(const BinRun* bin, size_t runs, bool write, int64_t& arrive, RunMemo* memo,
+              bool drain_after = false);
     /// Latest completion cycle of a burst since the last reset.
     int64_t max_completion() const { return m_max_done; }
     void reset_max_completion() { m_max_done = -1; }
@@ -355,7 +358,8 @@ private:
         p.preab_x = max_i64(p.preab_x, x);
         p.preab_y = max_i64(p.preab_y, x);
     }
-    bool seg_key(RunMemo& memo, const BinRun* bin, size_t r0, size_t r1, bool write, int64_t f);
+    bool seg_key(RunMemo& memo, const BinRun* bin, size_t r0, size_t r1, bool write, int64_t f,
+                 bool tail = false);
     bool seg_final(RunMemo& memo, int64_t f, int64_t f2, uint64_t seq0,
                    std::vector<uint32_t>& out);
     void seg_apply(RunMemo& memo, const RunMemo::Entry& e, int64_t f, uint64_t seq0,
