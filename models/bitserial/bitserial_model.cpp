@@ -235,8 +235,15 @@ TilePlan bitserial_plan(const Op& op, const BitserialParams& p) {
         const bool load_outer = j == 0, load_inner = c == 0 || !inner_resident;
         const bool load_w = n_outer ? load_outer : load_inner;
         const bool load_a = n_outer ? load_inner : load_outer;
-        if (load_w) t.load_b_bytes = op.b.matrix_bytes(Kq, rows);
-        if (load_a) t.load_a_bytes = op.a.matrix_bytes(Kq, cols);
+        // A piece loads its K range: the cumulative bytes up to k1 minus those up to k0, so that
+        // metadata not along K (per-channel scales) is loaded once, by the first piece, and the
+        // pieces add up to the whole slice exactly.
+        auto piece_bytes = [&](const Format& f, uint64_t cols_or_rows) {
+            return k0 == 0 ? f.matrix_bytes(k1, cols_or_rows)
+                           : f.matrix_bytes(k1, cols_or_rows) - f.matrix_bytes(k0, cols_or_rows);
+        };
+        if (load_w) t.load_b_bytes = piece_bytes(op.b, rows);
+        if (load_a) t.load_a_bytes = piece_bytes(op.a, cols);
         // Outputs: held in the output buffer and written back once at the instance's end if all
         // of them fit, else stored by every tile (after its last K piece).
         if (last_piece)
@@ -278,7 +285,9 @@ TilePlan bitserial_plan(const Op& op, const BitserialParams& p) {
         std::vector<Tile> v;
         const uint64_t per_units = ceil_div(n_units, kp);
         const uint64_t used = ceil_div(n_units, per_units);  // non-empty pieces
-        if (used > 1) append_run(v, tile(c, j, last_of_instance, 0, kp), used - 1);
+        // The first piece carries the metadata not along K; the middle ones are equal.
+        if (used > 1) append_run(v, tile(c, j, last_of_instance, 0, kp), 1);
+        if (used > 2) append_run(v, tile(c, j, last_of_instance, 1, kp), used - 2);
         append_run(v, tile(c, j, last_of_instance, used - 1, kp), 1);
         return v;
     };

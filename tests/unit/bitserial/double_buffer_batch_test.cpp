@@ -145,6 +145,24 @@ TEST(BitserialKSplit, UnevenPiecesAndNoGroupsAddUp) {
     EXPECT_EQ(split.tiles.front().store_bytes, 0u);
 }
 
+TEST(BitserialKSplit, PerChannelScalesAreLoadedOnce) {
+    // OliVe-like weights with per-channel scales (ovp4/channel): the scales do not grow with K,
+    // so only the first piece loads them and the pieces add up to the whole slice.
+    BitserialParams p = array64x16();
+    p.rows = 72;
+    Op op = gemm(1, 11008, 4096, 1, "ovp4/channel");
+    op.kind = OpKind::gemm;
+    const TilePlan whole = bitserial_plan(op, p);
+    ASSERT_FALSE(whole.double_buffered);
+    p.k_split = true;
+    const TilePlan split = bitserial_plan(op, p);
+    ASSERT_TRUE(split.double_buffered);
+    EXPECT_GT(split.tile_count(), whole.tile_count());
+    EXPECT_EQ(split.load_bytes(), whole.load_bytes());
+    EXPECT_EQ(split.compute_cycles(), whole.compute_cycles());
+    EXPECT_GT(split.tiles[0].load_b_bytes, split.tiles[1].load_b_bytes);  // the scales
+}
+
 TEST(BitserialKSplit, NotUsedWithSeveralTokenBlocksOrWhenItCannotHelp) {
     BitserialParams p = array64x16();
     p.k_split = true;
