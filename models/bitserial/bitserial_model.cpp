@@ -355,19 +355,30 @@ TilePlan bitserial_plan(const Op& op, const BitserialParams& p) {
 
     TilePlan plan = build(1);
     // K-split: the fewest pieces that make the plan double buffered (one inner block only). The
-    // pieces' loads shrink as kp grows, so double buffering is monotone in kp: binary search.
+    // pieces' loads shrink as kp grows, so double buffering is monotone in kp: double kp until it
+    // holds (usually at 2), then binary search below.
     if (p.k_split && !plan.double_buffered && inner_blocks == 1 && n_units > 1) {
-        TilePlan finest = build(n_units);
-        if (finest.double_buffered) {
-            uint64_t lo = 2, hi = n_units;  // hi is double buffered
-            while (lo < hi) {
+        uint64_t lo = 2, hi = 2;
+        TilePlan found;
+        bool ok = false;
+        for (;;) {
+            found = build(hi);
+            if ((ok = found.double_buffered) || hi == n_units) break;
+            lo = hi + 1;
+            hi = std::min(n_units, 2 * hi);
+        }
+        if (ok) {
+            while (lo < hi) {  // hi is double buffered, everything below lo is not
                 const uint64_t mid = lo + (hi - lo) / 2;
-                if (build(mid).double_buffered)
+                TilePlan t = build(mid);
+                if (t.double_buffered) {
                     hi = mid;
-                else
+                    found = std::move(t);
+                } else {
                     lo = mid + 1;
+                }
             }
-            plan = hi == n_units ? std::move(finest) : build(hi);
+            plan = std::move(found);
         }
     }
     return plan;

@@ -697,20 +697,29 @@ TilePlan systolic_plan(const Op& op, const SystolicParams& p) {
                   buffered(out_all, out_fold, out_end, p.ofmap_sram_bytes);
             return v;
         };
+        // Double the piece count until two pieces fit (usually at 2), then binary search below.
         bool db = false;
-        std::vector<Tile> finest = n_units > 1 ? split(n_units, &db) : std::vector<Tile>{};
+        uint64_t lo = 2, hi = 2;
+        std::vector<Tile> found;
+        while (n_units > 1) {
+            found = split(hi, &db);
+            if (db || hi == n_units) break;
+            lo = hi + 1;
+            hi = std::min(n_units, 2 * hi);
+        }
         if (db) {
-            uint64_t lo = 2, hi = n_units;
-            while (lo < hi) {
+            while (lo < hi) {  // hi fits, everything below lo does not
                 const uint64_t mid = lo + (hi - lo) / 2;
                 bool ok = false;
-                split(mid, &ok);
-                if (ok)
+                std::vector<Tile> t = split(mid, &ok);
+                if (ok) {
                     hi = mid;
-                else
+                    found = std::move(t);
+                } else {
                     lo = mid + 1;
+                }
             }
-            plan.tiles = hi == n_units ? std::move(finest) : split(hi, &db);
+            plan.tiles = std::move(found);
             plan.double_buffered = true;
         }
     }
