@@ -860,74 +860,112 @@ constexpr int64_t kNoX = INT64_MIN / 4;  // ref_x / preab_x: not raised by the r
 
 }  // namespace
 
-void RunMemo::clear() {
-    m_entries.clear();
-    m_pool.clear();
+void RunMemo::reset_gen(Gen& g) {
+    g.entries.clear();
+    g.pool.clear();
     // Reserved once at the full size (untouched pages cost no memory), so that growth never
-    // doubles the pool beyond max_words.
-    if (m_pool.capacity() < m_max_words) m_pool.reserve(m_max_words);
-    m_slots.assign(2 * m_max_entries, Slot{});
-    m_slot_mask = m_slots.size() - 1;
+    // doubles the pool beyond its share of max_words.
+    if (g.pool.capacity() < m_max_words / 2) g.pool.reserve(m_max_words / 2);
+    g.slots.assign(m_max_entries, Slot{});
+    g.mask = g.slots.size() - 1;
+}
+
+void RunMemo::clear() {
+    for (Gen& g : m_gen) reset_gen(g);
 }
 
 void RunMemo::set_capacity(size_t entries, size_t words) {
-    size_t e = 2;
+    size_t e = 4;
     while (e < entries) e <<= 1;
     m_max_entries = e;
     m_max_words = words;
-    m_entries.clear();
-    m_pool.clear();
-    m_slots.clear();  // reallocated at the next insert
-    m_slot_mask = 0;
+    for (Gen& g : m_gen) {
+        g.entries.clear();
+        g.pool.clear();
+        g.slots.clear();  // reallocated at the next insert
+        g.mask = 0;
+    }
 }
 
 uint64_t RunMemo::hash(const uint32_t* k, size_t n) {
-    uint64_t h = 0x9E3779B97F4A7C15ull ^ n;
+    // Four independent multiply-xorshift lanes over 2-word chunks (a single chain was bound by
+    // the multiply latency on keys of hundreds of words), combined at the end.
+    uint64_t h[4] = {0x9E3779B97F4A7C15ull ^ n, 0xC2B2AE3D27D4EB4Full, 0x165667B19E3779F9ull,
+                     0xD6E8FEB86659FD93ull};
     size_t i = 0;
-    for (; i + 1 < n; i += 2) {
-        h ^= (static_cast<uint64_t>(k[i]) << 32) | k[i + 1];
-        h *= 0xBF58476D1CE4E5B9ull;
-        h ^= h >> 31;
+    for (; i + 8 <= n; i += 8) {
+        for (size_t l = 0; l < 4; ++l) {
+            h[l] ^= (static_cast<uint64_t>(k[i + 2 * l]) << 32) | k[i + 2 * l + 1];
+            h[l] *= 0xBF58476D1CE4E5B9ull;
+            h[l] ^= h[l] >> 31;
+        }
     }
-    if (i < n) {
-        h ^= k[i];
-        h *= 0x94D049BB133111EBull;
-        h ^= h >> 29;
+    for (size_t l = 0; i < n; ++i, l = (l + 1) & 3) {
+        h[l] ^= k[i];
+        h[l] *= 0x94D049BB133111EBull;
+        h[l] ^= h[l] >> 29;
     }
-    return h;
+    uint64_t x = h[0];
+    for (size_t l = 1; l < 4; ++l) {
+        x ^= h[l] + 0x9E3779B97F4A7C15ull + (x << 6) + (x >> 2);
+        x *= 0xBF58476D1CE4E5B9ull;
+        x ^= x >> 31;
+    }
+    return x;
 }
 
-const RunMemo::Entry* RunMemo::find(uint64_t h, const std::vector<uint32_t>& key) const {
-    if (m_slots.empty()) return nullptr;
+const RunMemo::Entry* RunMemo::Gen::find(uint64_t h, const std::vector<uint32_t>& key) const {
+    if (slots.empty()) return nullptr;
     const uint32_t h32 = static_cast<uint32_t>(h >> 32);
     const size_t bytes = key.size() * sizeof(uint32_t);
-    for (size_t i = h & m_slot_mask;; i = (i + 1) & m_slot_mask) {
-        const Slot& s = m_slots[i];
+    for (size_t i = h & mask;; i = (i + 1) & mask) {
+        const Slot& s = slots[i];
         if (s.entry == 0) return nullptr;
         if (s.hash != h32) continue;
-        const Entry& e = m_entries[s.entry - 1];
+        const Entry& e = entries[s.entry - 1];
         if (e.key_len == key.size() &&
-            std::memcmp(m_pool.data() + e.key_off, key.data(), bytes) == 0)
+            std::memcmp(pool.data() + e.key_off, key.data(), bytes) == 0)
             return &e;
     }
 }
 
+const RunMemo::Entry* RunMemo::find(uint64_t h, const std::vector<uint32_t>& key) {
+    if (const Entry* e = m_gen[m_cur].find(h, key)) return e;
+    const Gen& old = m_gen[1 - m_cur];
+    const Entry* e = old.find(h, key);
+    if (e == nullptr) return nullptr;
+    // Promote: copy into the current generation (insert may rotate, dropping `old`).
+    m_promote.assign(old.pool.data() + e->state_off,
+                     old.pool.data() + e->state_off + e->state_len);
+    const Entry copy = *e;
+    const uint64_t stored = m_stored;
+    insert(h, key, copy, m_promote);
+    m_stored = stored;  // a promotion is not a new run
+    return &m_gen[m_cur].entries.back();
+}
+
 void RunMemo::insert(uint64_t h, const std::vector<uint32_t>& key, Entry e,
                      const std::vector<uint32_t>& state) {
-    if (m_slots.empty() || m_entries.size() >= m_max_entries ||
-        m_pool.size() + key.size() + state.size() > m_max_words)
+    Gen* g = &m_gen[m_cur];
+    if (g->slots.empty()) {
         clear();
-    e.key_off = static_cast<uint32_t>(m_pool.size());
+    } else if (g->entries.size() >= m_max_entries / 2 ||
+               g->pool.size() + key.size() + state.size() > m_max_words / 2) {
+        m_cur = 1 - m_cur;  // the current generation becomes the older one
+        g = &m_gen[m_cur];
+        reset_gen(*g);
+    }
+    e.key_off = static_cast<uint32_t>(g->pool.size());
     e.key_len = static_cast<uint32_t>(key.size());
-    m_pool.insert(m_pool.end(), key.begin(), key.end());
-    e.state_off = static_cast<uint32_t>(m_pool.size());
+    g->pool.insert(g->pool.end(), key.begin(), key.end());
+    e.state_off = static_cast<uint32_t>(g->pool.size());
     e.state_len = static_cast<uint32_t>(state.size());
-    m_pool.insert(m_pool.end(), state.begin(), state.end());
-    m_entries.push_back(e);
-    size_t i = h & m_slot_mask;
-    while (m_slots[i].entry != 0) i = (i + 1) & m_slot_mask;
-    m_slots[i].entry = static_cast<uint32_t>(m_entries.size());
-    m_slots[i].hash = static_cast<uint32_t>(h >> 32);
+    g->pool.insert(g->pool.end(), state.begin(), state.end());
+    g->entries.push_back(e);
+    size_t i = h & g->mask;
+    while (g->slots[i].entry != 0) i = (i + 1) & g->mask;
+    g->slots[i].entry = static_cast<uint32_t>(g->entries.size());
+    g->slots[i].hash = static_cast<uint32_t>(h >> 32);
     ++m_stored;
 }
 
@@ -1315,6 +1353,23 @@ int64_t Channel::run_bin(const BinRun* bin, size_t runs, bool write, int64_t t0,
 // m_next_ref > F + max(L − F, F' − 1 − F)) covers the drain's refresh checks, all against command
 // cycles <= L. The state layout and the replay are the segment's; a replayed tail leaves the
 // channel drained, as the simulated one does.
+//
+// Segment levels (RunMemo::kLevels). Segments nest: at an enqueue point the longest level whose
+// grid point this is looks up its segment first (at least kLevelBursts[0] bursts), then, if that
+// did not replay, the next level looks up the first of the shorter segments that tile it (each
+// ends no later than the segment around it, so the same bin is cut alike every time), and so on.
+// Nothing in the argument above depends on the length of a segment: the key holds its whole
+// input, so an entry of any level is valid wherever its key recurs. Only the bottom level is
+// stored by simulating it. A segment of an upper level is stored at its end point when every
+// segment inside it replayed (`clean`: the evolution between its two enqueue points is then
+// exactly that of the simulation, made of exact replays) and no refresh triggered. Its outputs
+// are gathered as for a simulated segment: counters from a snapshot, m_max_done / m_last_cmd
+// reset at its start and restored (max) at its end, innermost level first, and its own shadows
+// ref_y[level] / preab_y[level] (every replay raises the shadows of all levels). Why levels: a
+// refresh deadline inside a segment makes it simulated (above), so long segments alone lose
+// more to refresh than they save in lookups; with levels a long segment replays where no refresh
+// falls and the short ones limit what a refresh costs (LLaMA-2-70B prefill: bench/notes.md,
+// session 4).
 // ---------------------------------------------------------------------------------------------
 
 namespace {
@@ -1500,7 +1555,7 @@ bool Channel::seg_key(RunMemo& memo, const BinRun* bin, size_t r0, size_t r1, bo
     return ok && worst < (int64_t(1) << 31);
 }
 
-bool Channel::seg_final(RunMemo& memo, int64_t f, int64_t f2, uint64_t seq0,
+bool Channel::seg_final(RunMemo& memo, int64_t f, int64_t f2, uint64_t seq0, size_t level,
                         std::vector<uint32_t>& out) {
     // Layout: F' − F, write mode, row bus, column floor, row floor (relative to F', clamped),
     // request count; per request (oldest first) bank id << 16 | row id, flags, earliest, seq −
@@ -1594,8 +1649,8 @@ bool Channel::seg_final(RunMemo& memo, int64_t f, int64_t f2, uint64_t seq0,
         out.push_back(rel(p.act_ok));
         for (uint32_t j = 0; j < 4; ++j) out.push_back(rel_faw(p.faw[(p.faw_i + j) & 3]));
         out.push_back(rel(p.act_block));
-        out.push_back(p.ref_y == kNoX ? 0 : 1 + rel(p.ref_y));
-        out.push_back(p.preab_y == kNoX ? 0 : 1 + rel(p.preab_y));
+        out.push_back(p.ref_y[level] == kNoX ? 0 : 1 + rel(p.ref_y[level]));
+        out.push_back(p.preab_y[level] == kNoX ? 0 : 1 + rel(p.preab_y[level]));
     }
     return worst < (int64_t(1) << 31);
 }
@@ -1725,12 +1780,65 @@ void Channel::seg_apply(RunMemo& memo, const RunMemo::Entry& e, int64_t f, uint6
 void Channel::feed(const BinRun* bin, size_t runs, bool write, int64_t& arrive, RunMemo* memo,
                    bool drain_after) {
     const bool seg_on = memo != nullptr && !m_record && m_log == nullptr;
-    // A segment being simulated for the memo (store_tail: the bin's last one, drained here).
-    bool storing = false, store_tail = false;
-    size_t store_end = 0, next_try = 0;
-    int64_t sf = 0, snext_ref = 0, smax = -1, slast = -1;
-    uint64_t sseq = 0, sh = 0;
-    Counters before;
+    constexpr size_t kL = RunMemo::kLevels, kBottom = kL - 1;
+    // Per level ("Segment levels" above): the next point at which a segment of the level is
+    // looked up, and the segment being stored: by simulation at the bottom level, from the
+    // replays inside it at the others (clean: every part replayed).
+    struct Level {
+        size_t next = 0, end = 0;
+        bool on = false, clean = false, tail = false;
+        int64_t f = 0, next_ref = 0, max = -1, last = -1;
+        uint64_t seq = 0, h = 0;
+        Counters before;
+    };
+    Level lv[kL];
+    size_t next_try = 0;
+    auto finish = [&](const Level& l, int64_t done, int64_t last) {
+        RunMemo::Entry e;
+        e.done_rel = done >= 0 ? done - l.f : kNoRel;
+        e.last_rel = last == kNoRel ? kNoRel : last - l.f;
+        const Counters& a = *m_counters;
+        const Counters& c0 = l.before;
+        e.delta.acts = a.acts - c0.acts;
+        e.delta.precharges = a.precharges - c0.precharges;
+        e.delta.refreshes = a.refreshes - c0.refreshes;
+        e.delta.read_bursts = a.read_bursts - c0.read_bursts;
+        e.delta.write_bursts = a.write_bursts - c0.write_bursts;
+        e.delta.row_hits = a.row_hits - c0.row_hits;
+        e.delta.row_misses = a.row_misses - c0.row_misses;
+        e.delta.row_conflicts = a.row_conflicts - c0.row_conflicts;
+        memo->insert(l.h, memo->m_skey, e, memo->m_sstate);
+    };
+    // Starts storing the segment whose key is in the memo's scratch, at level k.
+    auto begin_store = [&](size_t k, int64_t f, uint64_t h, size_t end_run, bool tail) {
+        Level& l = lv[k];
+        l.on = true;
+        l.clean = true;
+        l.tail = tail;
+        l.end = end_run;
+        l.f = f;
+        l.seq = m_seq;
+        l.h = h;
+        l.before = *m_counters;
+        l.next_ref = m_next_ref;
+        l.max = m_max_done;
+        l.last = m_last_cmd;
+        m_max_done = -1;
+        m_last_cmd = kNoRel;
+        for (const uint32_t pi : memo->m_spcs) m_pcs[pi].ref_y[k] = m_pcs[pi].preab_y[k] = kNoX;
+        if (k != kBottom) memo->swap_scratch(k);  // kept until the segment's end point
+    };
+    // Ends level k's segment at this point: outputs back, stored if `store`.
+    auto end_store = [&](size_t k, bool store, int64_t f2) {
+        Level& l = lv[k];
+        l.on = false;
+        const int64_t done = m_max_done, last = m_last_cmd;
+        m_max_done = max2(l.max, done);
+        if (last == kNoRel) m_last_cmd = l.last;
+        if (!store || m_next_ref != l.next_ref || ref_pending()) return;
+        if (k != kBottom) memo->swap_scratch(k);
+        if (seg_final(*memo, l.f, f2, l.seq, k, memo->m_sstate)) finish(l, done, last);
+    };
     size_t r = 0;
     uint64_t j = 0;
     while (r < runs) {
@@ -1743,37 +1851,32 @@ void Channel::feed(const BinRun* bin, size_t runs, bool write, int64_t& arrive, 
             advance_through(arrive);
         }
         if (seg_on && j == 0 && r >= next_try) {
-            if (storing) {  // the segment's end point (r == store_end unless runs were empty)
-                storing = false;
-                const int64_t done = m_max_done, last = m_last_cmd;
-                m_max_done = max2(smax, done);
-                if (last == kNoRel) m_last_cmd = slast;
-                if (r == store_end && m_next_ref == snext_ref && !ref_pending() &&
-                    seg_final(*memo, sf, arrive + 1, sseq, memo->m_sstate)) {
-                    RunMemo::Entry e;
-                    e.done_rel = done >= 0 ? done - sf : kNoRel;
-                    e.last_rel = last == kNoRel ? kNoRel : last - sf;
-                    const Counters& a = *m_counters;
-                    e.delta.acts = a.acts - before.acts;
-                    e.delta.precharges = a.precharges - before.precharges;
-                    e.delta.refreshes = a.refreshes - before.refreshes;
-                    e.delta.read_bursts = a.read_bursts - before.read_bursts;
-                    e.delta.write_bursts = a.write_bursts - before.write_bursts;
-                    e.delta.row_hits = a.row_hits - before.row_hits;
-                    e.delta.row_misses = a.row_misses - before.row_misses;
-                    e.delta.row_conflicts = a.row_conflicts - before.row_conflicts;
-                    memo->insert(sh, memo->m_skey, e, memo->m_sstate);
-                }
-            }
-            size_t r1 = r;
-            uint64_t n = 0;
-            while (r1 < runs && n < RunMemo::kSegBursts && r1 - r < RunMemo::kSegMaxRuns)
-                n += bin[r1++].count;
-            next_try = r1;
+            // End points, innermost first (each restores the outputs of the one around it).
+            for (size_t k = kL; k-- > 0;)
+                if (lv[k].on && r >= lv[k].end)
+                    end_store(k, (k == kBottom || lv[k].clean) && r == lv[k].end, arrive + 1);
             const int64_t f = arrive + 1;
-            const bool tail = r1 == runs && drain_after;
-            if ((r1 < runs || tail) && !ref_pending() &&
-                seg_key(*memo, bin, r, r1, write, f, tail)) {
+            bool replayed = false;
+            size_t cap = runs;  // the enclosing level's next point: segments nest
+            for (size_t k = 0; k < kL && !replayed; ++k) {
+                if (r < lv[k].next) {  // inside this level's current segment
+                    cap = lv[k].next;
+                    continue;
+                }
+                size_t r1 = r;
+                uint64_t n = 0;
+                while (r1 < cap && n < RunMemo::kLevelBursts[k] &&
+                       r1 - r < RunMemo::kLevelRuns[k])
+                    n += bin[r1++].count;
+                lv[k].next = r1;
+                cap = r1;
+                // Only the bottom level has tails (the bin's last segment, drained after).
+                const bool tail = k == kBottom && r1 == runs && drain_after;
+                if (!(r1 < runs || tail) || ref_pending() ||
+                    !seg_key(*memo, bin, r, r1, write, f, tail)) {
+                    if (k == kBottom) next_try = r1;
+                    continue;
+                }
                 const uint64_t h = RunMemo::hash(memo->m_skey.data(), memo->m_skey.size());
                 const RunMemo::Entry* e = memo->find(h, memo->m_skey);
                 if (e != nullptr) {
@@ -1782,29 +1885,22 @@ void Channel::feed(const BinRun* bin, size_t runs, bool write, int64_t& arrive, 
                         e->last_rel == kNoRel ? f2 - 1 : max2(f2 - 1, f + e->last_rel);
                     if (!m_refresh_on || m_next_ref > upto) {
                         seg_apply(*memo, *e, f, m_seq, n);
-                        ++memo->m_seg_hits;
+                        ++memo->m_level_hits[k];
                         arrive = f2 - 1;
-                        r = r1;
-                        continue;
+                        r = next_try = r1;
+                        for (size_t d = k + 1; d < kL; ++d) lv[d].next = r1;
+                        replayed = true;
+                        break;
                     }
                 } else {
-                    storing = true;
-                    store_tail = tail;
-                    store_end = r1;
-                    sf = f;
-                    sseq = m_seq;
-                    sh = h;
-                    before = *m_counters;
-                    snext_ref = m_next_ref;
-                    smax = m_max_done;
-                    slast = m_last_cmd;
-                    m_max_done = -1;
-                    m_last_cmd = kNoRel;
-                    for (const uint32_t pi : memo->m_spcs)
-                        m_pcs[pi].ref_y = m_pcs[pi].preab_y = kNoX;
+                    begin_store(k, f, h, r1, tail);
                 }
-                ++memo->m_seg_misses;
+                ++memo->m_level_misses[k];
+                if (k == kBottom) next_try = r1;
             }
+            if (replayed) continue;
+            // The bottom segment is simulated: no level around it is clean any more.
+            for (size_t k = 0; k < kBottom; ++k) lv[k].clean = false;
         }
         const uint32_t bank = static_cast<uint32_t>(bin[r].key >> 32);
         const uint32_t row = static_cast<uint32_t>(bin[r].key);
@@ -1814,35 +1910,18 @@ void Channel::feed(const BinRun* bin, size_t runs, bool write, int64_t& arrive, 
             j = 0;
         }
     }
-    if (storing && store_tail) {
+    Level& b = lv[kBottom];
+    if (b.on && b.tail) {
         // The tail: drain, then store with F' = min(column floor, row floor) (every later command
         // issues at >= F', "Tail memo" above) when no refresh triggered.
         drain();
-        const int64_t done = m_max_done, last = m_last_cmd;
-        m_max_done = max2(smax, done);
-        if (last == kNoRel) m_last_cmd = slast;
         const int64_t f2 = std::min(m_col_floor, m_row_floor);
-        if (m_requests == 0 && m_next_ref == snext_ref && !ref_pending() &&
-            seg_final(*memo, sf, f2, sseq, memo->m_sstate)) {
-            RunMemo::Entry e;
-            e.done_rel = done >= 0 ? done - sf : kNoRel;
-            e.last_rel = last == kNoRel ? kNoRel : last - sf;
-            const Counters& a = *m_counters;
-            e.delta.acts = a.acts - before.acts;
-            e.delta.precharges = a.precharges - before.precharges;
-            e.delta.refreshes = a.refreshes - before.refreshes;
-            e.delta.read_bursts = a.read_bursts - before.read_bursts;
-            e.delta.write_bursts = a.write_bursts - before.write_bursts;
-            e.delta.row_hits = a.row_hits - before.row_hits;
-            e.delta.row_misses = a.row_misses - before.row_misses;
-            e.delta.row_conflicts = a.row_conflicts - before.row_conflicts;
-            memo->insert(sh, memo->m_skey, e, memo->m_sstate);
-        }
+        end_store(kBottom, m_requests == 0, f2);
         arrive = f2 - 1;
-    } else if (storing) {  // not reached (r1 < runs), kept for safety: outputs as simulated
-        m_max_done = max2(smax, m_max_done);
-        if (m_last_cmd == kNoRel) m_last_cmd = slast;
     }
+    // Not reached (only tails end at the bin's end), kept for safety: outputs as simulated.
+    for (size_t k = kL; k-- > 0;)
+        if (lv[k].on) end_store(k, false, 0);
 }
 
 }  // namespace qasim::models::dram

@@ -25,6 +25,8 @@
 // at every decision during development: identical command streams).
 #include <cstdint>
 #include <vector>
+#include <cstdio>
+#include <cstdlib>
 
 #include "models/dram/dram_spec.h"
 
@@ -90,31 +92,50 @@ struct BinRun {
 /// max_entries() runs or max_words() key and state words; results never depend on what it holds.
 class RunMemo {
 public:
-    /// Default capacity: 65,536 entries and 2^24 words (64 MB of keys and states, ~70 MB in all
-    /// when full). Measured on LLaMA-2-70B prefill S=2048 on llm_npu (80 layers whose transfers
-    /// repeat): 4,096 entries / 4 MB cleared the memo several times per layer, so every layer
-    /// re-simulated its segments (~110 s); this capacity keeps them across layers (64 s, peak RSS
-    /// 102 MB, bench/results.md). Runs that never fill it allocate only what they store.
-    static constexpr size_t kDefaultEntries = 65536;
-    static constexpr size_t kDefaultWords = size_t(1) << 24;
+    /// Default capacity: 131,072 entries and 2^25 words (128 MB of keys and states, ~140 MB in all
+    /// when full), in two generations of half each. Measured on LLaMA-2-70B prefill S=2048 on
+    /// llm_npu (80 layers whose transfers repeat): 4,096 entries / 4 MB cleared the memo several
+    /// times per layer, so every layer re-simulated its segments (~110 s); 65,536 / 2^24 kept
+    /// most of them (64 s, later 44.6 s, peak RSS 88 MB); this capacity with generations keeps
+    /// the entries every layer reuses (39.3 s, peak RSS 158 MB; 262,144 / 2^26 cleared all at
+    /// once gave the same 39.3 s at 300 MB). Runs that never fill it allocate only what they
+    /// store.
+    static constexpr size_t kDefaultEntries = 131072;
+    static constexpr size_t kDefaultWords = size_t(1) << 25;
     static constexpr size_t kMaxRuns = 1024;             // longer bins are not memoized
     static constexpr size_t kMaxRows = 64;               // bins with more distinct rows neither
 
-    /// Segments of a long bin (Channel::feed): at least kSegBursts bursts in whole runs, keyed by
-    /// the channel's normalized state including its queued requests ("Segment memo", channel.cpp).
-    static constexpr uint64_t kSegBursts = 128;
-    static constexpr size_t kSegMaxRuns = 64;  // a segment ends after at most this many runs
+    /// Segments of a long bin (Channel::feed), keyed by the channel's normalized state including
+    /// its queued requests ("Segment memo", channel.cpp), at kLevels levels ("Segment levels"):
+    /// a level-k segment holds whole runs, at least kLevelBursts[k] bursts and at most
+    /// kLevelRuns[k] runs, ending no later than the segment of level k − 1 around it.
+    static constexpr size_t kLevels = 2;
+    static constexpr uint64_t kLevelBursts[kLevels] = {512, 128};
+    static constexpr size_t kLevelRuns[kLevels] = {256, 64};
 
     uint64_t hits() const { return m_hits; }      ///< runs replayed from the memo
     uint64_t misses() const { return m_misses; }  ///< runs that consulted it but were simulated
     uint64_t stored() const { return m_stored; }  ///< runs and segments stored (construction on)
-    uint64_t segment_hits() const { return m_seg_hits; }      ///< segments replayed
-    uint64_t segment_misses() const { return m_seg_misses; }  ///< segments simulated after a lookup
-    size_t size() const { return m_entries.size(); }  ///< runs held now
+    /// Segments replayed (all levels).
+    uint64_t segment_hits() const {
+        uint64_t n = 0;
+        for (const uint64_t h : m_level_hits) n += h;
+        return n;
+    }
+    /// Segment lookups that did not replay (all levels).
+    uint64_t segment_misses() const {
+        uint64_t n = 0;
+        for (const uint64_t h : m_level_misses) n += h;
+        return n;
+    }
+    uint64_t level_hits(size_t k) const { return m_level_hits[k]; }
+    uint64_t level_misses(size_t k) const { return m_level_misses[k]; }
+    size_t size() const { return m_gen[0].entries.size() + m_gen[1].entries.size(); }  ///< held now
     void clear();                                     ///< forgets every run
     size_t max_entries() const { return m_max_entries; }
     size_t max_words() const { return m_max_words; }
-    /// Sets the capacity (entries rounded up to a power of two, >= 2) and forgets every run.
+    /// Sets the capacity (entries rounded up to a power of two, >= 4; half of it per generation)
+    /// and forgets every run.
     void set_capacity(size_t entries, size_t words);
 
 private:
@@ -132,18 +153,32 @@ private:
     };
     size_t m_max_entries = kDefaultEntries;
     size_t m_max_words = kDefaultWords;
-    size_t m_slot_mask = 0;  // m_slots.size() − 1 (2 × m_max_entries slots: load <= 1/2)
     static uint64_t hash(const uint32_t* k, size_t n);
-    /// The entry stored under `key` (hash h), or nullptr.
-    const Entry* find(uint64_t h, const std::vector<uint32_t>& key) const;
-    /// Stores `e` under `key` with the final state `state` (clears the memo first when full).
+    /// The entry stored under `key` (hash h), or nullptr. An entry found in the older generation
+    /// is first copied into the current one (so the entries in use survive the next rotation).
+    const Entry* find(uint64_t h, const std::vector<uint32_t>& key);
+    /// Stores `e` under `key` with the final state `state` (rotates the generations when the
+    /// current one is full).
     void insert(uint64_t h, const std::vector<uint32_t>& key, Entry e,
                 const std::vector<uint32_t>& state);
-    const uint32_t* state_of(const Entry& e) const { return m_pool.data() + e.state_off; }
+    /// State of an entry returned by find() (always in the current generation).
+    const uint32_t* state_of(const Entry& e) const { return m_gen[m_cur].pool.data() + e.state_off; }
 
-    std::vector<Entry> m_entries;
-    std::vector<uint32_t> m_pool;  // keys and states of the entries
-    std::vector<Slot> m_slots;
+    /// Two generations, each of half the capacity: entries are stored in the current one; when it
+    /// is full the older one is dropped and the current one becomes the older one. A clear-all
+    /// policy dropped the entries that every layer of a long run reuses; this keeps those used
+    /// since the last rotation (LLaMA-2-70B prefill: bench/notes.md, session 4).
+    struct Gen {
+        std::vector<Entry> entries;
+        std::vector<uint32_t> pool;  // keys and states of the entries
+        std::vector<Slot> slots;     // 2 × entries (load <= 1/2)
+        size_t mask = 0;             // slots.size() − 1
+        const Entry* find(uint64_t h, const std::vector<uint32_t>& key) const;
+    };
+    Gen m_gen[2];
+    size_t m_cur = 0;
+    void reset_gen(Gen& g);
+    std::vector<uint32_t> m_promote;  // scratch: state of an entry being promoted
     uint64_t m_hits = 0, m_misses = 0, m_stored = 0;
     std::vector<uint32_t> m_key;    // scratch: key of the current run
     std::vector<uint32_t> m_state;  // scratch: final state of the current run
@@ -153,10 +188,21 @@ private:
     std::vector<int32_t> m_id;
     // Scratch of the current segment (Channel::feed): key, final state, rows, banks, groups and
     // PCs by first appearance, the channel's requests (slot indices) oldest first, ids.
-    uint64_t m_seg_hits = 0, m_seg_misses = 0;
     std::vector<uint32_t> m_skey, m_sstate, m_srows, m_sbanks, m_sgroups, m_spcs;
     std::vector<int32_t> m_sslots, m_sid, m_sbucket;
     std::vector<std::pair<uint64_t, int32_t>> m_sorder;
+    // Per level: segments replayed and lookups that did not replay; the key, rows, banks,
+    // groups and PCs of the segment being stored (upper levels: kept here until its end point).
+    uint64_t m_level_hits[kLevels] = {}, m_level_misses[kLevels] = {};
+    std::vector<uint32_t> m_lkey[kLevels], m_lrows[kLevels], m_lbanks[kLevels],
+        m_lgroups[kLevels], m_lpcs[kLevels];
+    void swap_scratch(size_t k) {
+        m_skey.swap(m_lkey[k]);
+        m_srows.swap(m_lrows[k]);
+        m_sbanks.swap(m_lbanks[k]);
+        m_sgroups.swap(m_lgroups[k]);
+        m_spcs.swap(m_lpcs[k]);
+    }
 };
 
 class Channel {
@@ -265,8 +311,8 @@ private:
         int64_t preab_block = 0;  // REFab → PREab
         int64_t ref_x = 0;        // shadows of ref_ok / preab_ok (raised alike, never read by
         int64_t preab_x = 0;      // the controller): what a run raised them to (RunMemo)
-        int64_t ref_y = 0;        // the same for a segment (Channel::feed)
-        int64_t preab_y = 0;
+        int64_t ref_y[RunMemo::kLevels] = {};    // the same for a segment of each level
+        int64_t preab_y[RunMemo::kLevels] = {};  // (Channel::feed)
         uint32_t open_banks = 0;
         uint32_t active = 0;
         uint32_t first_bank = 0;
@@ -351,16 +397,16 @@ private:
     void raise_ref(Pc& p, int64_t x) {
         p.ref_ok = max_i64(p.ref_ok, x);
         p.ref_x = max_i64(p.ref_x, x);
-        p.ref_y = max_i64(p.ref_y, x);
+        for (int64_t& y : p.ref_y) y = max_i64(y, x);
     }
     void raise_preab(Pc& p, int64_t x) {
         p.preab_ok = max_i64(p.preab_ok, x);
         p.preab_x = max_i64(p.preab_x, x);
-        p.preab_y = max_i64(p.preab_y, x);
+        for (int64_t& y : p.preab_y) y = max_i64(y, x);
     }
     bool seg_key(RunMemo& memo, const BinRun* bin, size_t r0, size_t r1, bool write, int64_t f,
                  bool tail = false);
-    bool seg_final(RunMemo& memo, int64_t f, int64_t f2, uint64_t seq0,
+    bool seg_final(RunMemo& memo, int64_t f, int64_t f2, uint64_t seq0, size_t level,
                    std::vector<uint32_t>& out);
     void seg_apply(RunMemo& memo, const RunMemo::Entry& e, int64_t f, uint64_t seq0,
                    uint64_t n);

@@ -416,6 +416,30 @@ TEST(DramSegmentMemo, LongMixedReadWriteAndPacedOneChannel) {
     EXPECT_GT(trio.memo().memo().segment_hits(), 0u);
 }
 
+TEST(DramSegmentMemo, LevelsReplayLongSegmentsStoredFromShortOnes) {
+    // Long sequential streams repeat: the long level (RunMemo::kLevelBursts[0]) is stored from
+    // short segments that all replayed, then replays itself; refreshes fall inside some of them
+    // (those go down to the short level). Every call equal to memo off (Trio).
+    Trio trio(one_channel_hbm2());
+    run(trio, 64, Timing::back_to_back, long_stream({1 * kMiB, 4 * kMiB, 2 * kMiB}, 2));
+    const RunMemo& m = trio.memo().memo();
+    EXPECT_GT(m.level_hits(0), 0u);
+    EXPECT_GT(m.level_hits(RunMemo::kLevels - 1), 0u);
+    EXPECT_GT(trio.memo().counters().refreshes, 100u);
+}
+
+TEST(DramSegmentMemo, GenerationsRotateExactly) {
+    // A memo far too small for the stream: the generations rotate many times (entries found in
+    // the older one are promoted, the rest dropped); results stay those of memo off.
+    Trio trio(one_channel_hbm2());
+    trio.memo().set_memo_capacity(64, size_t(1) << 14);
+    run(trio, 48, Timing::paced, long_stream({64 * kKiB, 4 * kKiB, 1 * kMiB + 96}, 3, 40));
+    const RunMemo& m = trio.memo().memo();
+    EXPECT_GT(m.stored(), 64u);
+    EXPECT_LE(m.size(), 64u);
+    EXPECT_GT(m.hits() + m.segment_hits(), 0u);
+}
+
 TEST(DramSegmentMemo, LongBinsPresets) {
     for (const char* p : {"hbm2e", "hbm3"}) {
         Trio trio({p});
