@@ -658,6 +658,7 @@ void Channel::issue(const Cand& d) {
         const uint32_t n = static_cast<uint32_t>(m_banks.size() / m_pcs.size());
         for (uint32_t bi = p.first_bank; bi < p.first_bank + n; ++bi)
             if (m_banks[bi].open_row != kClosed) close_bank(m_banks[bi], t, false);
+        p.preab_at = t;
         ++c.precharges;
         m_row_bus = t + 1;
         refresh_all_banks();
@@ -1370,6 +1371,38 @@ int64_t Channel::run_bin(const BinRun* bin, size_t runs, bool write, int64_t t0,
 // more to refresh than they save in lookups; with levels a long segment replays where no refresh
 // falls and the short ones limit what a refresh costs (LLaMA-2-70B prefill: bench/notes.md,
 // session 4).
+//
+// Refresh segments (bottom level). A segment that a refresh deadline D falls inside is looked up
+// (and stored) under its plain key extended by ref_key(): key[0] + 6, D − F, and per key PC its
+// index, ref_ok, preab_ok, preab_block (clamped, relative to F) and whether a bank outside the key
+// has an open row; it is used only when the key PCs are all the channel's PCs. Why the evolution
+// from the enqueue point to the next one is then a time-shift-invariant function of that key
+// (given that exactly one refresh triggers in it, which storing checks: m_next_ref advanced by
+// exactly tREFI and no REFab is left pending; replay requires D + tREFI beyond the segment):
+//  - D − F fixes the cycle at which trigger_refresh runs (the step_until checks compare D with
+//    command cycles and limits, all relative to F), and trigger_refresh queues every PC in index
+//    order, which the key's PC indices fix;
+//  - eval_refresh reads per PC open_banks, active, preab_ok, preab_block, ref_ok, m_row_bus and the
+//    row floor. open_banks counts the key banks (state in the plain key) plus the open banks
+//    outside the key, of which only "any" matters (the PREab is issued iff open_banks > 0, and
+//    it closes them all at once); active counts active requests (all in the key). The three
+//    timers are read in a max with the row floor (>= F), so clamping them at F is exact, as for
+//    the other timers;
+//  - a PREab closes every open bank of its PC (close_bank: act_ok = max(act_ok, t + tRP − adj),
+//    bypassed = 0, open_banks − 1, ref_ok raised) and a REFab sets act_block and preab_block; the
+//    banks outside the key have no request, so nothing else reads or writes them. The replay
+//    (ref_apply) does the same to each open bank outside the key at the stored PREab cycle
+//    (ref_final: 1 + t − F per PC, 0 if none), which needs no identity of those banks: the update
+//    is a function of each bank's own act_ok;
+//  - ref_ok, preab_ok and preab_block are written absolutely at the end (relative to F', clamped);
+//    the shadows ref_y / preab_y are not needed: a level or run around a refresh segment is never
+//    stored (m_next_ref moved).
+// A lookup is also made under the extended key when no plain entry exists and D − F <= 8 cycles
+// per burst of the segment (a guess at its length: only which keys are tried depends on it); such
+// a segment is then stored under the extended key if its refresh triggered, else under the plain
+// key. Measured on LLaMA-2-70B prefill S=2048 (80 layers): the segments met 1.0 M refresh
+// deadlines at 47 k distinct (plain key, D − F) pairs; with refresh segments the simulated bursts
+// went from 162 M to 82 M and the run from 39.3 to 33 s CPU (bench/notes.md, session 4).
 // ---------------------------------------------------------------------------------------------
 
 namespace {
@@ -1656,7 +1689,7 @@ bool Channel::seg_final(RunMemo& memo, int64_t f, int64_t f2, uint64_t seq0, siz
 }
 
 void Channel::seg_apply(RunMemo& memo, const RunMemo::Entry& e, int64_t f, uint64_t seq0,
-                        uint64_t n) {
+                        uint64_t n, const uint32_t** ext) {
     const uint32_t* s = memo.state_of(e);
     const std::vector<uint32_t>& rows = memo.m_srows;
     const std::vector<uint32_t>& banks = memo.m_sbanks;
@@ -1724,6 +1757,7 @@ void Channel::seg_apply(RunMemo& memo, const RunMemo::Entry& e, int64_t f, uint6
         if (s[9] != 0) raise_preab(p, f2 + s[9] - 1);
         s += 10;
     }
+    if (ext != nullptr) *ext = s;  // a refresh segment's part follows
     // The requests at the end of the segment, oldest first (list order = age order).
     for (uint32_t j = 0; j < nreq; ++j, req += 4) {
         const int32_t si = m_free.back();
@@ -1777,6 +1811,91 @@ void Channel::seg_apply(RunMemo& memo, const RunMemo::Entry& e, int64_t f, uint6
     if (e.last_rel != kNoRel) m_last_cmd = f + e.last_rel;
 }
 
+void Channel::mark_key_banks(RunMemo& memo, bool on) {
+    if (memo.m_skeybank.size() < m_banks.size()) memo.m_skeybank.assign(m_banks.size(), 0);
+    for (const uint32_t b : memo.m_sbanks) memo.m_skeybank[b] = on ? 1 : 0;
+}
+
+bool Channel::ref_key(RunMemo& memo, int64_t f) {
+    // Appended to a plain segment key (in memo.m_skey, from seg_key at F = f): the refresh
+    // deadline − F and, per key PC (all of the channel's), its index (REFabs are served in PC
+    // order), ref_ok, preab_ok, preab_block (clamped, relative to F) and whether a bank outside
+    // the key is open (then its PREab is needed whatever the key banks do).
+    if (!m_refresh_on || ref_pending() || m_next_ref < f || m_next_ref - f >= (int64_t(1) << 31))
+        return false;
+    const std::vector<uint32_t>& pcs = memo.m_spcs;
+    if (pcs.size() != m_pcs.size()) return false;
+    std::vector<uint32_t>& key = memo.m_skey;
+    key[0] += 6;  // 8/9: refresh segments
+    key.push_back(static_cast<uint32_t>(m_next_ref - f));
+    int64_t worst = 0;
+    auto rel = [f, &worst](int64_t x) {
+        const int64_t d = x > f ? x - f : 0;
+        worst = d > worst ? d : worst;
+        return static_cast<uint32_t>(d);
+    };
+    mark_key_banks(memo, true);
+    const uint32_t n = static_cast<uint32_t>(m_banks.size() / m_pcs.size());
+    for (const uint32_t pi : pcs) {
+        const Pc& p = m_pcs[pi];
+        uint32_t other_open = 0;
+        for (uint32_t bi = p.first_bank; bi < p.first_bank + n; ++bi)
+            other_open |= (m_banks[bi].open_row != kClosed && !memo.m_skeybank[bi]) ? 1u : 0u;
+        key.push_back(pi);
+        key.push_back(rel(p.ref_ok));
+        key.push_back(rel(p.preab_ok));
+        key.push_back(rel(p.preab_block));
+        key.push_back(other_open);
+    }
+    mark_key_banks(memo, false);
+    return worst < (int64_t(1) << 31);
+}
+
+bool Channel::ref_final(RunMemo& memo, int64_t f, int64_t f2, std::vector<uint32_t>& out) {
+    // Appended to a plain segment's final state: per key PC ref_ok, preab_ok, preab_block
+    // (relative to F', clamped) and its PREab cycle in the segment (0: none, else 1 + t − F).
+    int64_t worst = 0;
+    auto rel = [f2, &worst](int64_t x) {
+        const int64_t d = x > f2 ? x - f2 : 0;
+        worst = d > worst ? d : worst;
+        return static_cast<uint32_t>(d);
+    };
+    for (const uint32_t pi : memo.m_spcs) {
+        const Pc& p = m_pcs[pi];
+        out.push_back(rel(p.ref_ok));
+        out.push_back(rel(p.preab_ok));
+        out.push_back(rel(p.preab_block));
+        const int64_t x = p.preab_at >= f ? p.preab_at - f + 1 : 0;
+        worst = x > worst ? x : worst;
+        out.push_back(static_cast<uint32_t>(x));
+    }
+    return worst < (int64_t(1) << 31);
+}
+
+void Channel::ref_apply(RunMemo& memo, const uint32_t* s, int64_t f, int64_t f2) {
+    // After seg_apply (key banks, groups, PCs, requests): the PCs' refresh timers, and the banks
+    // outside the key that the PREab closed (close_bank without counting: the PREab's precharge
+    // is in the counters' delta).
+    mark_key_banks(memo, true);
+    const uint32_t n = static_cast<uint32_t>(m_banks.size() / m_pcs.size());
+    for (const uint32_t pi : memo.m_spcs) {
+        Pc& p = m_pcs[pi];
+        if (s[3] != 0) {
+            const int64_t t = f + s[3] - 1;
+            p.preab_at = t;
+            for (uint32_t bi = p.first_bank; bi < p.first_bank + n; ++bi)
+                if (!memo.m_skeybank[bi] && m_banks[bi].open_row != kClosed)
+                    close_bank(m_banks[bi], t, false);
+        }
+        p.ref_ok = f2 + s[0];
+        p.preab_ok = f2 + s[1];
+        p.preab_block = f2 + s[2];
+        s += 4;
+    }
+    mark_key_banks(memo, false);
+    m_next_ref += m_refi;
+}
+
 void Channel::feed(const BinRun* bin, size_t runs, bool write, int64_t& arrive, RunMemo* memo,
                    bool drain_after) {
     const bool seg_on = memo != nullptr && !m_record && m_log == nullptr;
@@ -1786,7 +1905,9 @@ void Channel::feed(const BinRun* bin, size_t runs, bool write, int64_t& arrive, 
     // replays inside it at the others (clean: every part replayed).
     struct Level {
         size_t next = 0, end = 0;
-        bool on = false, clean = false, tail = false;
+        bool on = false, clean = false, tail = false, refresh = false;
+        size_t plain_len = 0;  // refresh segment: its plain key's length (0: not to be stored)
+        uint64_t plain_h = 0;
         int64_t f = 0, next_ref = 0, max = -1, last = -1;
         uint64_t seq = 0, h = 0;
         Counters before;
@@ -1815,6 +1936,7 @@ void Channel::feed(const BinRun* bin, size_t runs, bool write, int64_t& arrive, 
         l.on = true;
         l.clean = true;
         l.tail = tail;
+        l.refresh = false;
         l.end = end_run;
         l.f = f;
         l.seq = m_seq;
@@ -1835,9 +1957,23 @@ void Channel::feed(const BinRun* bin, size_t runs, bool write, int64_t& arrive, 
         const int64_t done = m_max_done, last = m_last_cmd;
         m_max_done = max2(l.max, done);
         if (last == kNoRel) m_last_cmd = l.last;
-        if (!store || m_next_ref != l.next_ref || ref_pending()) return;
+        if (!store || ref_pending()) return;
+        // A refresh segment: exactly its one refresh triggered and was served; if none did, it is
+        // stored under its plain key (ref_key appended to it) when that is wanted.
+        bool refreshed = false;
+        if (l.refresh && m_next_ref == l.next_ref + m_refi) {
+            refreshed = true;
+        } else if (l.refresh && m_next_ref == l.next_ref && l.plain_len != 0) {
+            memo->m_skey.resize(l.plain_len);
+            memo->m_skey[0] -= 6;
+            l.h = l.plain_h;
+        } else if (l.refresh || m_next_ref != l.next_ref) {
+            return;
+        }
         if (k != kBottom) memo->swap_scratch(k);
-        if (seg_final(*memo, l.f, f2, l.seq, k, memo->m_sstate)) finish(l, done, last);
+        if (seg_final(*memo, l.f, f2, l.seq, k, memo->m_sstate) &&
+            (!refreshed || ref_final(*memo, l.f, f2, memo->m_sstate)))
+            finish(l, done, last);
     };
     size_t r = 0;
     uint64_t j = 0;
@@ -1892,7 +2028,41 @@ void Channel::feed(const BinRun* bin, size_t runs, bool write, int64_t& arrive, 
                         replayed = true;
                         break;
                     }
-                } else {
+                }
+                // At the bottom level, a segment that a refresh deadline falls inside (the stored
+                // one reaches it), or may fall inside (none stored, deadline within 8 cycles per
+                // burst), is looked up with the refresh in its key ("Refresh segments").
+                const size_t plain_len = memo->m_skey.size();
+                if (k == kBottom && m_refresh_on &&
+                    (e != nullptr || m_next_ref - f <= static_cast<int64_t>(8 * n)) &&
+                    ref_key(*memo, f)) {
+                    const uint64_t h2 = RunMemo::hash(memo->m_skey.data(), memo->m_skey.size());
+                    const RunMemo::Entry* e2 = memo->find(h2, memo->m_skey);
+                    if (e2 == nullptr) {
+                        ++memo->m_ref_misses;
+                        // Stored as a refresh segment if its refresh triggers, else (when no
+                        // plain entry exists) as a plain one.
+                        begin_store(k, f, h2, r1, tail);
+                        lv[k].refresh = true;
+                        lv[k].plain_len = e == nullptr ? plain_len : 0;
+                        lv[k].plain_h = h;
+                    } else {
+                        const int64_t g2 = f + memo->state_of(*e2)[0];
+                        const int64_t upto2 =
+                            e2->last_rel == kNoRel ? g2 - 1 : max2(g2 - 1, f + e2->last_rel);
+                        // One refresh only: the next deadline lies beyond the segment.
+                        if (m_next_ref + m_refi > upto2) {
+                            const uint32_t* ext = nullptr;
+                            seg_apply(*memo, *e2, f, m_seq, n, &ext);
+                            ref_apply(*memo, ext, f, g2);
+                            ++memo->m_ref_hits;
+                            arrive = g2 - 1;
+                            r = next_try = r1;
+                            replayed = true;
+                            break;
+                        }
+                    }
+                } else if (e == nullptr) {
                     begin_store(k, f, h, r1, tail);
                 }
                 ++memo->m_level_misses[k];

@@ -128,6 +128,8 @@ public:
         for (const uint64_t h : m_level_misses) n += h;
         return n;
     }
+    uint64_t refresh_segment_hits() const { return m_ref_hits; }  ///< refresh segments replayed
+    uint64_t refresh_segment_misses() const { return m_ref_misses; }
     uint64_t level_hits(size_t k) const { return m_level_hits[k]; }
     uint64_t level_misses(size_t k) const { return m_level_misses[k]; }
     size_t size() const { return m_gen[0].entries.size() + m_gen[1].entries.size(); }  ///< held now
@@ -191,6 +193,8 @@ private:
     std::vector<uint32_t> m_skey, m_sstate, m_srows, m_sbanks, m_sgroups, m_spcs;
     std::vector<int32_t> m_sslots, m_sid, m_sbucket;
     std::vector<std::pair<uint64_t, int32_t>> m_sorder;
+    std::vector<uint8_t> m_skeybank;  // scratch: 1 for the banks of the current segment key
+    uint64_t m_ref_hits = 0, m_ref_misses = 0;  // refresh segments replayed / not found
     // Per level: segments replayed and lookups that did not replay; the key, rows, banks,
     // groups and PCs of the segment being stored (upper levels: kept here until its end point).
     uint64_t m_level_hits[kLevels] = {}, m_level_misses[kLevels] = {};
@@ -313,6 +317,7 @@ private:
         int64_t preab_x = 0;      // the controller): what a run raised them to (RunMemo)
         int64_t ref_y[RunMemo::kLevels] = {};    // the same for a segment of each level
         int64_t preab_y[RunMemo::kLevels] = {};  // (Channel::feed)
+        int64_t preab_at = -kNever;  // cycle of the last PREab (refresh segments, Channel::feed)
         uint32_t open_banks = 0;
         uint32_t active = 0;
         uint32_t first_bank = 0;
@@ -409,7 +414,13 @@ private:
     bool seg_final(RunMemo& memo, int64_t f, int64_t f2, uint64_t seq0, size_t level,
                    std::vector<uint32_t>& out);
     void seg_apply(RunMemo& memo, const RunMemo::Entry& e, int64_t f, uint64_t seq0,
-                   uint64_t n);
+                   uint64_t n, const uint32_t** ext = nullptr);
+    // Refresh segments ("Refresh segments", channel.cpp): the key, final-state and replay parts
+    // that a segment with a refresh deadline inside adds to those of a plain segment.
+    bool ref_key(RunMemo& memo, int64_t f);
+    bool ref_final(RunMemo& memo, int64_t f, int64_t f2, std::vector<uint32_t>& out);
+    void ref_apply(RunMemo& memo, const uint32_t* s, int64_t f, int64_t f2);
+    void mark_key_banks(RunMemo& memo, bool on);
 
     // Parameters (cycles).
     int64_t m_cl, m_cwl, m_rcd_rd, m_rcd_wr, m_rp, m_ras, m_rc, m_wr, m_rtp, m_ccd_s, m_ccd_l,

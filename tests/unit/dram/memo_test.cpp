@@ -6,6 +6,7 @@
 #include <functional>
 #include <memory>
 #include <random>
+#include <string>
 
 #include "hw/hbm/hbm_config.h"
 #include "models/dram/dram_system.h"
@@ -426,6 +427,28 @@ TEST(DramSegmentMemo, LevelsReplayLongSegmentsStoredFromShortOnes) {
     EXPECT_GT(m.level_hits(0), 0u);
     EXPECT_GT(m.level_hits(RunMemo::kLevels - 1), 0u);
     EXPECT_GT(trio.memo().counters().refreshes, 100u);
+}
+
+TEST(DramSegmentMemo, RefreshSegmentsReplayExactly) {
+    // Streams long enough that refresh deadlines fall inside many segments: those are stored
+    // and replayed with the refresh in the key (deadline offset, PCs' refresh timers, banks
+    // outside the key left open), on HBM2 (one channel), HBM2E and HBM3, reads, writes and both;
+    // every call equal to memo off (Trio), including the open rows the PREab closed.
+    {
+        Trio trio(one_channel_hbm2());
+        run(trio, 24, Timing::back_to_back, long_stream({1 * kMiB, 4 * kMiB, 2 * kMiB}, 2));
+        EXPECT_GT(trio.memo().memo().refresh_segment_hits(), 0u);
+    }
+    for (const char* p : {"hbm2e", "hbm3"}) {
+        Trio trio({p});
+        run(trio, 16, Timing::back_to_back, long_stream({4 * kMiB, 8 * kMiB + 4 * kKiB}, 3));
+        // (HBM3 needs more transfers than this before an offset recurs: exactness only.)
+        if (std::string(p) == "hbm2e") {
+            EXPECT_GT(trio.memo().memo().refresh_segment_hits(), 0u);
+        }
+        Trio trio2({p});
+        run(trio2, 16, Timing::random_gaps, long_stream({2 * kMiB, 96 * kKiB + 32}, 4), 5);
+    }
 }
 
 TEST(DramSegmentMemo, GenerationsRotateExactly) {
