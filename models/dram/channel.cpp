@@ -1484,15 +1484,23 @@ bool Channel::seg_key(RunMemo& memo, const BinRun* bin, size_t r0, size_t r1, bo
         }
         return static_cast<uint32_t>(id[bank]);
     };
+    uint32_t last_row = kClosed, last_rid = 0;  // consecutive requests mostly share a row
     auto row_id = [&](uint32_t row) -> uint32_t {
+        if (row == last_row) return last_rid;
         for (size_t j = rows.size(); j-- > 0;)
-            if (rows[j] == row) return static_cast<uint32_t>(j);
+            if (rows[j] == row) {
+                last_row = row;
+                last_rid = static_cast<uint32_t>(j);
+                return last_rid;
+            }
         if (rows.size() == RunMemo::kMaxRows || row == kClosed) {
             ok = false;
             return 0;
         }
         rows.push_back(row);
-        return static_cast<uint32_t>(rows.size() - 1);
+        last_row = row;
+        last_rid = static_cast<uint32_t>(rows.size() - 1);
+        return last_rid;
     };
     int64_t worst = 0;
     auto rel = [f, &worst](int64_t x) {
@@ -1517,19 +1525,19 @@ bool Channel::seg_key(RunMemo& memo, const BinRun* bin, size_t r0, size_t r1, bo
     key[7] = rel(m_row_bus);
     key[8] = rel(m_col_floor);
     key[9] = rel(m_row_floor);
-    key.resize(kHead + 3 * order.size() + 2 * (r1 - r0));
+    key.resize(kHead + 2 * order.size() + 2 * (r1 - r0));
     uint32_t* kw = key.data() + kHead;
     slots.resize(order.size());
-    for (size_t i = 0; i < order.size(); ++i, kw += 3) {
+    // Per request: bank id << 16 | row id << 3 | flags (row ids < kMaxRows = 64), earliest.
+    for (size_t i = 0; i < order.size(); ++i, kw += 2) {
         const int32_t si = order[i].second;
         const Slot& sl = m_slots[si];
         slots[i] = si;
         const uint32_t bid = bank_id(sl.bank);
         const uint32_t rid = row_id(sl.row);
-        kw[0] = bid << 16 | rid;
-        kw[1] = (sl.write ? 1u : 0u) | (sl.counted ? 2u : 0u) |
+        kw[0] = bid << 16 | rid << 3 | (sl.write ? 1u : 0u) | (sl.counted ? 2u : 0u) |
                 (m_banks[sl.bank].active == si ? 4u : 0u);
-        kw[2] = rel(sl.earliest);
+        kw[1] = rel(sl.earliest);
     }
     for (size_t r = r0; r < r1 && ok; ++r, kw += 2) {
         const uint32_t bid = bank_id(static_cast<uint32_t>(bin[r].key >> 32));
@@ -1786,12 +1794,12 @@ void Channel::seg_apply(RunMemo& memo, const RunMemo::Entry& e, int64_t f, uint6
                 b.head[k] = si;
             b.tail[k] = si;
             ++b.count[k];
+            b.hits[k] += sl.row == b.open_row ? 1u : 0u;  // open_row is final (banks above)
             ++m_queued[k];
         }
         ++m_requests;
     }
     for (const uint32_t bi : banks) {
-        recount_hits(m_banks[bi]);
         update_pending(bi);
         refresh_bank(bi);
     }
