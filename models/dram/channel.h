@@ -286,22 +286,22 @@ private:
         uint32_t pc = 0;
     };
     /// Cached candidates of one bank (recomputed when the bank changes). *_local is the bank's own
-    /// part of the ready time (bank timing, arrival); the group/PC part (GPart) and the bus/floor
-    /// part are added when candidates are compared. One cache line per bank.
+    /// part of the ready time (bank timing, arrival); the group/PC part (m_gpart[*_gi]) and the
+    /// bus/floor part are added when candidates are compared. *_key is the candidate's age and bank
+    /// as one number, age << m_key_shift | bank (Channel::rescan). One cache line per bank.
     struct BankCand {
         int64_t a_local = 0, h_local = 0, r_local = 0;
-        uint64_t a_seq = 0, h_seq = 0, r_seq = 0;
+        uint64_t a_key = 0, h_key = 0, r_key = 0;
         int32_t h_slot = -1, r_slot = -1;
-        uint32_t group = 0;   // column part index
-        uint32_t r_gidx = 0;  // ACT: its group; PRE: the dummy entry with no group part
+        // Indices into m_gpart: column part of the active request's kind / of the current mode's
+        // hits, ACT part of the bank's group (PRE: the dummy group's, always 0).
+        uint16_t a_gi = 0, h_gi = 0, r_gi = 0;
         uint8_t a_write = 0;
         Kind r_kind = kNone;
     };
-    /// Group + pseudo-channel part of the ready time of a column command (by kind) and of an ACT.
-    struct GPart {
-        int64_t col[2] = {0, 0};
-        int64_t act = 0;
-    };
+    /// Layout of m_gpart: per group (and one dummy all-zero group for PRE candidates) the
+    /// group + pseudo-channel part of the ready time of a RD, of a WR and of an ACT.
+    enum GPartSlot : uint32_t { kGRd = 0, kGWr = 1, kGAct = 2, kGParts = 3 };
     struct Group {
         int64_t rd_ok = 0, wr_ok = 0, act_ok = 0;
     };
@@ -353,6 +353,8 @@ private:
     /// (bank + group + pseudo-channel parts): the oldest with r <= F ("ready"), else the minimum
     /// (r, age) ("next"). It stays valid while the group's candidates do not change (additions are
     /// merged, removing a non-best one changes nothing) and the floor does not pass its answer.
+    /// `next` is read only when no candidate is ready (a rescan that finds a ready one leaves it
+    /// empty; additions may still fill it, removals of its bank invalidate the cache: harmless).
     struct ClassCache {
         bool ok = false;
         int64_t f_at = 0;
@@ -380,7 +382,8 @@ private:
     void eval_refresh(Cand& out) const;
     void ensure_bests();
     const Cand& choose() const;
-    Cand complete(const Cand& c) const;
+    Cand& choose() { return const_cast<Cand&>(static_cast<const Channel*>(this)->choose()); }
+    void complete(Cand& c) const;
     void issue(const Cand& d);
     void log_command(const Cand& d);
     void trigger_refresh();
@@ -436,7 +439,7 @@ private:
     std::vector<int32_t> m_free;
     std::vector<Bank> m_banks;
     std::vector<BankCand> m_cand;
-    std::vector<GPart> m_gpart;  // per group, plus one all-zero entry for PRE candidates
+    std::vector<int64_t> m_gpart;  // per group (+ a dummy one) kGParts values (GPartSlot)
     std::vector<Group> m_groups;
     std::vector<Pc> m_pcs;
     std::vector<uint64_t> m_pending;  // bit per bank: requests queued or active
@@ -461,6 +464,8 @@ private:
     /// faster: rescans are as frequent and the combine step is cheaper.
     static constexpr uint32_t kCacheGroupPcs = 64;
     uint32_t m_ncg = 1;  // cache groups
+    uint32_t m_groups_per_pc = 1;  // m_groups.size() / m_pcs.size()
+    uint32_t m_key_shift = 0;  // bits of a flat bank index in a rescan key (age << shift | bank)
     std::vector<uint32_t> m_cg_of_bank;
     std::vector<ClassCache> m_cache;  // per cache group × class
     std::vector<std::pair<size_t, uint64_t>>

@@ -162,6 +162,26 @@ MemtestResult run_memtest(DramSystem& dram, RequestSource& src, const MemtestOpt
         done.clear();
     };
 
+    // The channels, looked up once: DramSystem::channel(c) gives channel c its own state (copy on
+    // write) and nothing below shares states again, so the references stay valid and each call
+    // after the first would return the same channel.
+    std::vector<Channel*> chs(nch);
+    for (uint32_t c = 0; c < nch; ++c) chs[c] = &dram.channel(c);
+    // quiet[c]: a cycle through which channel c is known to have nothing to issue (its last
+    // advance_through reached it, and every burst queued since arrived at or after it), so that
+    // advance_through(t <= quiet[c]) would issue nothing and is skipped (the second burst of a
+    // request, at the same cycle and in the same channel, is the common case). Why that is exact:
+    // advance_through(x) stops when the best command is later than x, and a refresh deadline <= x
+    // would have been processed first, so afterwards no command and no deadline is <= x; a burst
+    // queued at cycle a raises both command floors to a + 1, so nothing issues at or before a
+    // (Channel::enqueue), and quiet drops to min(quiet, a). step() issues: quiet is reset.
+    std::vector<int64_t> quiet(nch, -1);
+    auto advance = [&](uint32_t c, int64_t t) {
+        if (t <= quiet[c]) return;
+        chs[c]->advance_through(t);
+        quiet[c] = t;
+    };
+
     int64_t tf = 0;  // cycle at which the front end offers the next request
     MemRequest q;
     uint64_t id = 0;
@@ -174,7 +194,7 @@ MemtestResult run_memtest(DramSystem& dram, RequestSource& src, const MemtestOpt
                 int64_t tmin = Channel::kNever;
                 uint32_t cmin = 0;
                 for (uint32_t c = 0; c < nch; ++c) {
-                    const int64_t t = dram.channel(c).peek();
+                    const int64_t t = chs[c]->peek();
                     if (t < tmin) {
                         tmin = t;
                         cmin = c;
@@ -186,7 +206,7 @@ MemtestResult run_memtest(DramSystem& dram, RequestSource& src, const MemtestOpt
                 }
                 if (tmin == Channel::kNever)
                     throw std::logic_error("memtest: requests in flight but no channel busy");
-                dram.channel(cmin).advance_through(tmin);
+                advance(cmin, tmin);
                 consume();
             }
         }
@@ -198,18 +218,20 @@ MemtestResult run_memtest(DramSystem& dram, RequestSource& src, const MemtestOpt
         ++unknown;
         for (uint32_t k = 0; k < bursts; ++k) {
             const Location l = dram.decode(q.addr + k * bb);
-            Channel& ch = dram.channel(l.channel);
-            ch.advance_through(tf);
+            Channel& ch = *chs[l.channel];
+            advance(l.channel, tf);
             if (!ch.has_room(q.write)) {
+                quiet[l.channel] = -1;
                 while (!ch.has_room(q.write)) {
                     const int64_t x = ch.step();
                     if (x > tf) tf = x;
                 }
-                ch.advance_through(tf);
+                advance(l.channel, tf);
             }
             consume();
             if (st.arrive < 0) st.arrive = tf;
             ch.enqueue(dram.bank_index(l), l.row, q.write, tf, id);
+            quiet[l.channel] = std::min(quiet[l.channel], tf);
         }
         ++id;
         ++res.requests;
@@ -219,7 +241,7 @@ MemtestResult run_memtest(DramSystem& dram, RequestSource& src, const MemtestOpt
             ++res.reads;
     }
     for (uint32_t c = 0; c < nch; ++c) {
-        dram.channel(c).drain();
+        chs[c]->drain();
         consume();
     }
 
