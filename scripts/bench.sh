@@ -56,7 +56,7 @@ ROWS=()
 time_case() {
     local name="$1" target="$2" reps="$3"
     shift 3
-    local walls=() cpus=() rss=0 sim_ns="" status="ok"
+    local walls=() cpus=() rss=0 sim_ns="" bursts="" status="ok"
     for ((i = 0; i < reps; ++i)); do
         rm -rf "$WORK/out"
         local rc=0
@@ -92,17 +92,23 @@ PY
             sim_ns=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["total"]["time_ns"])' \
                 "$WORK/out/report.json")
         fi
+        # DRAM bursts (RD + WR commands of every HBM memory, stats.txt); none for simple_dram.
+        bursts=""
+        if [ -f "$WORK/out/stats.txt" ]; then
+            bursts=$(awk '$1 ~ /\.(read|write)_bursts$/ { n += $2; f = 1 } END { if (f) printf "%.0f", n }' \
+                "$WORK/out/stats.txt")
+        fi
     done
     if [ "$status" != "ok" ]; then
-        ROWS+=("| $name | – | – | – | – | $target | $status |")
+        ROWS+=("| $name | – | – | – | – | – | $target | $status |")
         echo "bench: $name $status" >&2
         return
     fi
     local line
-    line=$(python3 - "$name" "$target" "$rss" "$sim_ns" "${cpus[*]}" "${walls[@]}" <<'PY'
+    line=$(python3 - "$name" "$target" "$rss" "$sim_ns" "$bursts" "${cpus[*]}" "${walls[@]}" <<'PY'
 import sys, statistics
-name, target, rss, sim_ns, cpus = sys.argv[1:6]
-walls = sorted(float(w) for w in sys.argv[6:])
+name, target, rss, sim_ns, bursts, cpus = sys.argv[1:7]
+walls = sorted(float(w) for w in sys.argv[7:])
 cpu = statistics.median(float(c) for c in cpus.split())
 med = statistics.median(walls)
 rate = f"{float(sim_ns) / med:.3g}" if sim_ns and med > 0 else "–"
@@ -114,7 +120,8 @@ ok.append("RSS ✓" if rss_mb <= 200 else "RSS ✗")
 spread = f"{walls[0]:.2f}–{walls[-1]:.2f}"
 if target != "–":
     ok.append("CPU ✓" if cpu <= float(target) else "CPU ✗")
-print(f"| {name} | {med:.3f} ({spread}) | {cpu:.3f} | {rate} | {rss_mb:.0f} | {target} | {', '.join(ok)} |")
+brate = f"{float(bursts) / cpu:.3g}" if bursts and cpu > 0 else "–"
+print(f"| {name} | {med:.3f} ({spread}) | {cpu:.3f} | {rate} | {brate} | {rss_mb:.0f} | {target} | {', '.join(ok)} |")
 PY
 )
     ROWS+=("$line")
@@ -179,10 +186,12 @@ done
     echo "Wall: median (min–max) in s. CPU: median user + system s (the figure that does not depend on"
     echo "what else the machine runs; the sweep's counts its -j 2 workers). Simulated ns per wall second:"
     echo "report.json total.time_ns / median wall (the sweep has no single simulated time). Peak RSS:"
-    echo "largest of the repetitions (MB). Targets: wall as listed, RSS ≤ 200 MB."
+    echo "largest of the repetitions (MB). DRAM bursts per CPU second: RD + WR commands of the HBM"
+    echo "memories (stats.txt \\`*.read_bursts\\`, \\`*.write_bursts\\`, whether simulated or replayed from the"
+    echo "exact memos) / median CPU s; – for simple_dram. Targets: wall as listed, RSS ≤ 200 MB."
     echo
-    echo "| case | wall s | CPU s | sim ns / wall s | peak RSS MB | target s | met |"
-    echo "|---|---|---|---|---|---|---|"
+    echo "| case | wall s | CPU s | sim ns / wall s | DRAM bursts / CPU s | peak RSS MB | target s | met |"
+    echo "|---|---|---|---|---|---|---|---|"
     for r in "${ROWS[@]}"; do echo "$r"; done
     echo
     echo "## Hot paths (Google Benchmark)"
