@@ -187,7 +187,7 @@ done
     echo "what else the machine runs; the sweep's counts its -j 2 workers). Simulated ns per wall second:"
     echo "report.json total.time_ns / median wall (the sweep has no single simulated time). Peak RSS:"
     echo "largest of the repetitions (MB). DRAM bursts per CPU second: RD + WR commands of the HBM"
-    echo "memories (stats.txt \\`*.read_bursts\\`, \\`*.write_bursts\\`, whether simulated or replayed from the"
+    echo 'memories (stats.txt `*.read_bursts`, `*.write_bursts`, whether simulated or replayed from the'
     echo "exact memos) / median CPU s; – for simple_dram. Targets: wall as listed, RSS ≤ 200 MB."
     echo
     echo "| case | wall s | CPU s | sim ns / wall s | DRAM bursts / CPU s | peak RSS MB | target s | met |"

@@ -1037,6 +1037,65 @@ void RunMemo::insert(uint64_t h, const std::vector<uint32_t>& key, Entry e,
     ++m_stored;
 }
 
+template <class Rel>
+uint32_t* Channel::encode_banks_groups(uint32_t* k, const std::vector<uint32_t>& banks,
+                                       const std::vector<uint32_t>& groups,
+                                       const std::vector<uint32_t>& rows,
+                                       const std::vector<int32_t>& id, Rel& rel) const {
+    // Per bank: group id << 16 | row class << 1 | quiet, then (not quiet) min(bypassed, cap) and
+    // act/pre/rd/wr_ok (relative, clamped); quiet: all five are 0 (a bank idle since before F).
+    // Per group: PC id << 1 | quiet, then (not quiet) rd/wr/act_ok. The flag fixes each item's
+    // length and the counts are in the key's head, so the encoding stays one-to-one. Row class:
+    // 0 closed, 1 another row, 2 + the id of an equal key row. At most 6 words per bank and 4 per
+    // group.
+    const size_t nb = m_banks.size(), ng = m_groups.size();
+    for (const uint32_t bi : banks) {
+        const Bank& b = m_banks[bi];
+        uint32_t cls = 1;
+        if (b.open_row == kClosed) {
+            cls = 0;
+        } else {
+            for (size_t j = 0; j < rows.size(); ++j)
+                if (rows[j] == b.open_row) {  // key rows are distinct
+                    cls = static_cast<uint32_t>(2 + j);
+                    break;
+                }
+        }
+        const uint32_t byp =
+            m_cap == 0 ? 0 : static_cast<uint32_t>(std::min<uint64_t>(b.bypassed, m_cap));
+        const uint32_t t0 = rel(b.act_ok), t1 = rel(b.pre_ok), t2 = rel(b.rd_ok),
+                       t3 = rel(b.wr_ok);
+        const bool quiet = (byp | t0 | t1 | t2 | t3) == 0;
+        k[0] = static_cast<uint32_t>(id[nb + b.group]) << 16 | cls << 1 | (quiet ? 1u : 0u);
+        if (quiet) {
+            k += 1;
+            continue;
+        }
+        k[1] = byp;
+        k[2] = t0;
+        k[3] = t1;
+        k[4] = t2;
+        k[5] = t3;
+        k += 6;
+    }
+    for (const uint32_t gi : groups) {
+        const Group& g = m_groups[gi];
+        const uint32_t t0 = rel(g.rd_ok), t1 = rel(g.wr_ok), t2 = rel(g.act_ok);
+        const bool quiet = (t0 | t1 | t2) == 0;
+        k[0] = static_cast<uint32_t>(id[nb + ng + m_banks[g_first_bank(gi)].pc]) << 1 |
+               (quiet ? 1u : 0u);
+        if (quiet) {
+            k += 1;
+            continue;
+        }
+        k[1] = t0;
+        k[2] = t1;
+        k[3] = t2;
+        k += 4;
+    }
+    return k;
+}
+
 bool Channel::memo_key(RunMemo& memo, const BinRun* bin, size_t runs, bool write,
                        int64_t f) const {
     std::vector<uint32_t>& rows = memo.m_rows;
@@ -1130,34 +1189,8 @@ bool Channel::memo_key(RunMemo& memo, const BinRun* bin, size_t runs, bool write
     key[7] = rel(m_col_floor);
     key[8] = rel(m_row_floor);
     size_t o = key.size();
-    key.resize(o + 7 * banks.size() + 4 * groups.size() + 8 * pcs.size());
-    uint32_t* k = key.data() + o;
-    for (const uint32_t bi : banks) {
-        const Bank& b = m_banks[bi];
-        uint32_t cls = 1;
-        if (b.open_row == kClosed) {
-            cls = 0;
-        } else {
-            for (size_t j = 0; j < rows.size(); ++j)
-                if (rows[j] == b.open_row) cls = static_cast<uint32_t>(2 + j);
-        }
-        k[0] = static_cast<uint32_t>(id[nb + b.group]);
-        k[1] = cls;
-        k[2] = m_cap == 0 ? 0 : static_cast<uint32_t>(std::min<uint64_t>(b.bypassed, m_cap));
-        k[3] = rel(b.act_ok);
-        k[4] = rel(b.pre_ok);
-        k[5] = rel(b.rd_ok);
-        k[6] = rel(b.wr_ok);
-        k += 7;
-    }
-    for (const uint32_t gi : groups) {
-        const Group& g = m_groups[gi];
-        k[0] = static_cast<uint32_t>(id[nb + ng + m_banks[g_first_bank(gi)].pc]);
-        k[1] = rel(g.rd_ok);
-        k[2] = rel(g.wr_ok);
-        k[3] = rel(g.act_ok);
-        k += 4;
-    }
+    key.resize(o + 6 * banks.size() + 4 * groups.size() + 8 * pcs.size());
+    uint32_t* k = encode_banks_groups(key.data() + o, banks, groups, rows, id, rel);
     for (const uint32_t pi : pcs) {
         const Pc& p = m_pcs[pi];
         k[0] = rel(p.rd_ok);
@@ -1167,6 +1200,7 @@ bool Channel::memo_key(RunMemo& memo, const BinRun* bin, size_t runs, bool write
         k[7] = rel(p.act_block);
         k += 8;
     }
+    key.resize(static_cast<size_t>(k - key.data()));
     for (const uint32_t b : banks) id[b] = -1;
     for (const uint32_t g : groups) id[nb + g] = -1;
     for (const uint32_t p : pcs) id[nb + ng + p] = -1;
@@ -1619,34 +1653,8 @@ bool Channel::seg_key(RunMemo& memo, const BinRun* bin, size_t r0, size_t r1, bo
         key[5] = static_cast<uint32_t>(groups.size());
         key[6] = static_cast<uint32_t>(pcs.size());
         size_t o = key.size();
-        key.resize(o + 7 * banks.size() + 4 * groups.size() + 8 * pcs.size());
-        uint32_t* k = key.data() + o;
-        for (const uint32_t bi : banks) {
-            const Bank& b = m_banks[bi];
-            uint32_t cls = 1;
-            if (b.open_row == kClosed) {
-                cls = 0;
-            } else {
-                for (size_t j = 0; j < rows.size(); ++j)
-                    if (rows[j] == b.open_row) cls = static_cast<uint32_t>(2 + j);
-            }
-            k[0] = static_cast<uint32_t>(id[nb + b.group]);
-            k[1] = cls;
-            k[2] = m_cap == 0 ? 0 : static_cast<uint32_t>(std::min<uint64_t>(b.bypassed, m_cap));
-            k[3] = rel(b.act_ok);
-            k[4] = rel(b.pre_ok);
-            k[5] = rel(b.rd_ok);
-            k[6] = rel(b.wr_ok);
-            k += 7;
-        }
-        for (const uint32_t gi : groups) {
-            const Group& g = m_groups[gi];
-            k[0] = static_cast<uint32_t>(id[nb + ng + m_banks[g_first_bank(gi)].pc]);
-            k[1] = rel(g.rd_ok);
-            k[2] = rel(g.wr_ok);
-            k[3] = rel(g.act_ok);
-            k += 4;
-        }
+        key.resize(o + 6 * banks.size() + 4 * groups.size() + 8 * pcs.size());
+        uint32_t* k = encode_banks_groups(key.data() + o, banks, groups, rows, id, rel);
         for (const uint32_t pi : pcs) {
             const Pc& p = m_pcs[pi];
             k[0] = rel(p.rd_ok);
@@ -1656,6 +1664,7 @@ bool Channel::seg_key(RunMemo& memo, const BinRun* bin, size_t r0, size_t r1, bo
             k[7] = rel(p.act_block);
             k += 8;
         }
+        key.resize(static_cast<size_t>(k - key.data()));
     }
     for (const uint32_t b : banks) id[b] = -1;
     for (const uint32_t g : groups) id[nb + g] = -1;

@@ -400,6 +400,12 @@ private:
         return group * static_cast<uint32_t>(m_banks.size() / m_groups.size());
     }
     bool memo_key(RunMemo& memo, const BinRun* bin, size_t runs, bool write, int64_t f) const;
+    /// The banks' and groups' part of a run or segment key (channel.cpp); returns the end.
+    template <class Rel>
+    uint32_t* encode_banks_groups(uint32_t* k, const std::vector<uint32_t>& banks,
+                                  const std::vector<uint32_t>& groups,
+                                  const std::vector<uint32_t>& rows,
+                                  const std::vector<int32_t>& id, Rel& rel) const;
     bool memo_final(const RunMemo& memo, int64_t f, std::vector<uint32_t>& out) const;
     void memo_apply(const RunMemo& memo, const RunMemo::Entry& e, int64_t f, uint64_t n);
     void raise_ref(Pc& p, int64_t x) {
