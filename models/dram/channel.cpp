@@ -1207,10 +1207,107 @@ bool Channel::memo_key(RunMemo& memo, const BinRun* bin, size_t runs, bool write
     return worst < (int64_t(1) << 31);
 }
 
+template <class Rel>
+void Channel::encode_state_banks_groups(std::vector<uint32_t>& out,
+                                        const std::vector<uint32_t>& banks,
+                                        const std::vector<uint32_t>& groups,
+                                        const std::vector<uint32_t>& rows, Rel& rel) const {
+    // The banks' and groups' part of a final state (run or segment). Per bank: row class << 1 |
+    // quiet (row class 0 closed, 1 another row / unchanged, 2 + the id of an equal key row), then
+    // (not quiet) min(bypassed, cap), act/pre/rd/wr_ok relative to the state's base, clamped;
+    // quiet: those five are 0. Per group: quiet, then (not quiet) rd/wr/act_ok.
+    for (const uint32_t bi : banks) {
+        const Bank& b = m_banks[bi];
+        uint32_t cls = 1;
+        if (b.open_row == kClosed) {
+            cls = 0;
+        } else {
+            for (size_t j = 0; j < rows.size(); ++j)
+                if (rows[j] == b.open_row) {  // key rows are distinct
+                    cls = static_cast<uint32_t>(2 + j);
+                    break;
+                }
+        }
+        const uint32_t byp =
+            m_cap == 0 ? 0 : static_cast<uint32_t>(std::min<uint64_t>(b.bypassed, m_cap));
+        const uint32_t t0 = rel(b.act_ok), t1 = rel(b.pre_ok), t2 = rel(b.rd_ok),
+                       t3 = rel(b.wr_ok);
+        const bool quiet = (byp | t0 | t1 | t2 | t3) == 0;
+        out.push_back(cls << 1 | (quiet ? 1u : 0u));
+        if (quiet) continue;
+        out.push_back(byp);
+        out.push_back(t0);
+        out.push_back(t1);
+        out.push_back(t2);
+        out.push_back(t3);
+    }
+    for (const uint32_t gi : groups) {
+        const Group& g = m_groups[gi];
+        const uint32_t t0 = rel(g.rd_ok), t1 = rel(g.wr_ok), t2 = rel(g.act_ok);
+        const bool quiet = (t0 | t1 | t2) == 0;
+        out.push_back(quiet ? 1u : 0u);
+        if (quiet) continue;
+        out.push_back(t0);
+        out.push_back(t1);
+        out.push_back(t2);
+    }
+}
+
+const uint32_t* Channel::decode_state_banks_groups(const uint32_t* s,
+                                                   const std::vector<uint32_t>& banks,
+                                                   const std::vector<uint32_t>& groups,
+                                                   const std::vector<uint32_t>& rows,
+                                                   int64_t base) {
+    // Inverse of encode_state_banks_groups: writes the banks' row, bypassed and timers (base +
+    // the stored offsets) and the groups' timers; keeps Pc.open_banks in step. Returns the end.
+    for (const uint32_t bi : banks) {
+        Bank& b = m_banks[bi];
+        const uint32_t cls = s[0] >> 1;
+        const bool quiet = (s[0] & 1) != 0;
+        const bool was_open = b.open_row != kClosed;
+        if (cls == 0)
+            b.open_row = kClosed;
+        else if (cls >= 2)
+            b.open_row = rows[cls - 2];
+        const bool open = b.open_row != kClosed;
+        if (open != was_open) {
+            if (open)
+                ++m_pcs[b.pc].open_banks;
+            else
+                --m_pcs[b.pc].open_banks;
+        }
+        if (quiet) {
+            b.bypassed = 0;
+            b.act_ok = b.pre_ok = b.rd_ok = b.wr_ok = base;
+            s += 1;
+        } else {
+            b.bypassed = s[1];
+            b.act_ok = base + s[2];
+            b.pre_ok = base + s[3];
+            b.rd_ok = base + s[4];
+            b.wr_ok = base + s[5];
+            s += 6;
+        }
+    }
+    for (const uint32_t gi : groups) {
+        Group& g = m_groups[gi];
+        if (s[0] != 0) {
+            g.rd_ok = g.wr_ok = g.act_ok = base;
+            s += 1;
+        } else {
+            g.rd_ok = base + s[1];
+            g.wr_ok = base + s[2];
+            g.act_ok = base + s[3];
+            s += 4;
+        }
+    }
+    return s;
+}
+
 bool Channel::memo_final(const RunMemo& memo, int64_t f, std::vector<uint32_t>& out) const {
-    // Layout: write mode, row bus, column floor, row floor; per bank (bin order) row class
-    // (0 closed, 1 unchanged, 2 + row id), bypassed, act/pre/rd/wr_ok; per group rd/wr/act_ok;
-    // per PC rd/wr/act_ok, FAW ring, act_block, ref_x, preab_x (0: not raised, else 1 + X − F).
+    // Layout: write mode, row bus, column floor, row floor; the banks (bin order) and groups as
+    // encode_state_banks_groups writes them (row class 0 closed, 1 unchanged, 2 + row id); per
+    // PC rd/wr/act_ok, FAW ring, act_block, ref_x, preab_x (0: not raised, else 1 + X − F).
     const std::vector<uint32_t>& rows = memo.m_rows;
     int64_t worst = 0;
     auto rel = [f, &worst](int64_t x) {
@@ -1229,29 +1326,7 @@ bool Channel::memo_final(const RunMemo& memo, int64_t f, std::vector<uint32_t>& 
     out.push_back(rel(m_row_bus));
     out.push_back(rel(m_col_floor));
     out.push_back(rel(m_row_floor));
-    for (const uint32_t bi : memo.m_bank_list) {
-        const Bank& b = m_banks[bi];
-        uint32_t cls = 1;
-        if (b.open_row == kClosed) {
-            cls = 0;
-        } else {
-            for (size_t j = 0; j < rows.size(); ++j)
-                if (rows[j] == b.open_row) cls = static_cast<uint32_t>(2 + j);
-        }
-        out.push_back(cls);
-        out.push_back(m_cap == 0 ? 0
-                                 : static_cast<uint32_t>(std::min<uint64_t>(b.bypassed, m_cap)));
-        out.push_back(rel(b.act_ok));
-        out.push_back(rel(b.pre_ok));
-        out.push_back(rel(b.rd_ok));
-        out.push_back(rel(b.wr_ok));
-    }
-    for (const uint32_t gi : memo.m_group_list) {
-        const Group& g = m_groups[gi];
-        out.push_back(rel(g.rd_ok));
-        out.push_back(rel(g.wr_ok));
-        out.push_back(rel(g.act_ok));
-    }
+    encode_state_banks_groups(out, memo.m_bank_list, memo.m_group_list, rows, rel);
     for (const uint32_t pi : memo.m_pc_list) {
         const Pc& p = m_pcs[pi];
         out.push_back(rel(p.rd_ok));
@@ -1277,34 +1352,7 @@ void Channel::memo_apply(const RunMemo& memo, const RunMemo::Entry& e, int64_t f
     m_col_floor = f + s[2];
     m_row_floor = f + s[3];
     s += 4;
-    for (const uint32_t bi : memo.m_bank_list) {
-        Bank& b = m_banks[bi];
-        const bool was_open = b.open_row != kClosed;
-        if (s[0] == 0)
-            b.open_row = kClosed;
-        else if (s[0] >= 2)
-            b.open_row = rows[s[0] - 2];
-        const bool open = b.open_row != kClosed;
-        if (open != was_open) {
-            if (open)
-                ++m_pcs[b.pc].open_banks;
-            else
-                --m_pcs[b.pc].open_banks;
-        }
-        b.bypassed = s[1];
-        b.act_ok = f + s[2];
-        b.pre_ok = f + s[3];
-        b.rd_ok = f + s[4];
-        b.wr_ok = f + s[5];
-        s += 6;
-    }
-    for (const uint32_t gi : memo.m_group_list) {
-        Group& g = m_groups[gi];
-        g.rd_ok = f + s[0];
-        g.wr_ok = f + s[1];
-        g.act_ok = f + s[2];
-        s += 3;
-    }
+    s = decode_state_banks_groups(s, memo.m_bank_list, memo.m_group_list, rows, f);
     for (const uint32_t pi : memo.m_pc_list) {
         Pc& p = m_pcs[pi];
         p.rd_ok = f + s[0];
@@ -1676,7 +1724,7 @@ bool Channel::seg_final(RunMemo& memo, int64_t f, int64_t f2, uint64_t seq0, siz
                         std::vector<uint32_t>& out) {
     // Layout: F' − F, write mode, row bus, column floor, row floor (relative to F', clamped),
     // request count; per request (oldest first) bank id << 16 | row id, flags, earliest, seq −
-    // seq0; per key bank row class, bypassed, act/pre/rd/wr_ok; per group rd/wr/act_ok; per PC
+    // seq0; the key banks and groups as encode_state_banks_groups writes them; per PC
     // rd/wr/act_ok, FAW ring, act_block, ref_y, preab_y (0: not raised, else 1 + X − F').
     const std::vector<uint32_t>& rows = memo.m_srows;
     const std::vector<uint32_t>& banks = memo.m_sbanks;
@@ -1736,29 +1784,7 @@ bool Channel::seg_final(RunMemo& memo, int64_t f, int64_t f2, uint64_t seq0, siz
     }
     for (const uint32_t b : banks) id[b] = -1;
     if (!ok) return false;
-    for (const uint32_t bi : banks) {
-        const Bank& b = m_banks[bi];
-        uint32_t cls = 1;
-        if (b.open_row == kClosed) {
-            cls = 0;
-        } else {
-            for (size_t j = 0; j < rows.size(); ++j)
-                if (rows[j] == b.open_row) cls = static_cast<uint32_t>(2 + j);
-        }
-        out.push_back(cls);
-        out.push_back(m_cap == 0 ? 0
-                                 : static_cast<uint32_t>(std::min<uint64_t>(b.bypassed, m_cap)));
-        out.push_back(rel(b.act_ok));
-        out.push_back(rel(b.pre_ok));
-        out.push_back(rel(b.rd_ok));
-        out.push_back(rel(b.wr_ok));
-    }
-    for (const uint32_t gi : memo.m_sgroups) {
-        const Group& g = m_groups[gi];
-        out.push_back(rel(g.rd_ok));
-        out.push_back(rel(g.wr_ok));
-        out.push_back(rel(g.act_ok));
-    }
+    encode_state_banks_groups(out, banks, memo.m_sgroups, rows, rel);
     for (const uint32_t pi : memo.m_spcs) {
         const Pc& p = m_pcs[pi];
         out.push_back(rel(p.rd_ok));
@@ -1801,34 +1827,7 @@ void Channel::seg_apply(RunMemo& memo, const RunMemo::Entry& e, int64_t f, uint6
         b.count[0] = b.count[1] = 0;
         b.hits[0] = b.hits[1] = 0;
     }
-    for (const uint32_t bi : banks) {
-        Bank& b = m_banks[bi];
-        const bool was_open = b.open_row != kClosed;
-        if (s[0] == 0)
-            b.open_row = kClosed;
-        else if (s[0] >= 2)
-            b.open_row = rows[s[0] - 2];
-        const bool open = b.open_row != kClosed;
-        if (open != was_open) {
-            if (open)
-                ++m_pcs[b.pc].open_banks;
-            else
-                --m_pcs[b.pc].open_banks;
-        }
-        b.bypassed = s[1];
-        b.act_ok = f2 + s[2];
-        b.pre_ok = f2 + s[3];
-        b.rd_ok = f2 + s[4];
-        b.wr_ok = f2 + s[5];
-        s += 6;
-    }
-    for (const uint32_t gi : memo.m_sgroups) {
-        Group& g = m_groups[gi];
-        g.rd_ok = f2 + s[0];
-        g.wr_ok = f2 + s[1];
-        g.act_ok = f2 + s[2];
-        s += 3;
-    }
+    s = decode_state_banks_groups(s, banks, memo.m_sgroups, rows, f2);
     for (const uint32_t pi : memo.m_spcs) {
         Pc& p = m_pcs[pi];
         p.rd_ok = f2 + s[0];

@@ -400,6 +400,14 @@ private:
         return group * static_cast<uint32_t>(m_banks.size() / m_groups.size());
     }
     bool memo_key(RunMemo& memo, const BinRun* bin, size_t runs, bool write, int64_t f) const;
+    /// The banks' and groups' part of a final state (run or segment) and its inverse (channel.cpp).
+    template <class Rel>
+    void encode_state_banks_groups(std::vector<uint32_t>& out, const std::vector<uint32_t>& banks,
+                                   const std::vector<uint32_t>& groups,
+                                   const std::vector<uint32_t>& rows, Rel& rel) const;
+    const uint32_t* decode_state_banks_groups(const uint32_t* s, const std::vector<uint32_t>& banks,
+                                              const std::vector<uint32_t>& groups,
+                                              const std::vector<uint32_t>& rows, int64_t base);
     /// The banks' and groups' part of a run or segment key (channel.cpp); returns the end.
     template <class Rel>
     uint32_t* encode_banks_groups(uint32_t* k, const std::vector<uint32_t>& banks,
