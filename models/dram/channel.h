@@ -381,6 +381,11 @@ private:
     void invalidate_all();
     void eval_refresh(Cand& out) const;
     void ensure_bests();
+    /// `out` = the best candidate of class `cls` at floor f over all cache groups (time, age and
+    /// bank; Cand() if there is none), rescanning stale caches.
+    void class_best(int cls, int64_t f, Cand& out);
+    /// m_best_row from the row class (or the pending refresh when `rp`).
+    void set_row_best(bool rp);
     const Cand& choose() const;
     Cand& choose() { return const_cast<Cand&>(static_cast<const Channel*>(this)->choose()); }
     void complete(Cand& c) const;
@@ -487,6 +492,7 @@ private:
     std::vector<uint32_t> m_group_word_begin;  // index into m_group_words per cache group (+ end)
     Cand m_best_act, m_best_hit, m_best_row;   // combined over pseudo-channels
     bool m_bests_ok = false;
+    bool m_row_stale = false;   // with m_bests_ok: m_best_row must be recomputed (enqueue)
     bool m_bests_mode = false;  // read/write mode the bests were chosen under
     bool m_record = true;
 

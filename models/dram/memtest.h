@@ -57,6 +57,7 @@ private:
     std::mt19937_64 m_rng;
     uint64_t m_i = 0;
     uint64_t m_slots;
+    uint64_t m_pos = 0;  // stream: m_i % m_slots, kept without a division per request
 };
 
 /// Requests from memory (e.g. a parsed trace).
