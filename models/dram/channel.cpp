@@ -1086,6 +1086,31 @@ void RunMemo::insert(uint64_t h, const std::vector<uint32_t>& key, Entry e,
 }
 
 template <class Rel>
+Channel::BankWords Channel::bank_words(const Bank& b, const std::vector<uint32_t>& rows,
+                                       Rel& rel) const {
+    // A bank's row class (0 closed, 1 another row, 2 + the id of an equal key row), min(bypassed,
+    // cap) and act/pre/rd/wr_ok (rel: relative to the key's or state's base, clamped), as keys
+    // and final states write them.
+    BankWords w;
+    if (b.open_row == kClosed) {
+        w.cls = 0;
+    } else {
+        for (size_t j = 0; j < rows.size(); ++j)
+            if (rows[j] == b.open_row) {  // key rows are distinct
+                w.cls = static_cast<uint32_t>(2 + j);
+                break;
+            }
+    }
+    w.byp = m_cap == 0 ? 0 : static_cast<uint32_t>(std::min<uint64_t>(b.bypassed, m_cap));
+    w.t[0] = rel(b.act_ok);
+    w.t[1] = rel(b.pre_ok);
+    w.t[2] = rel(b.rd_ok);
+    w.t[3] = rel(b.wr_ok);
+    w.quiet = (w.byp | w.t[0] | w.t[1] | w.t[2] | w.t[3]) == 0;
+    return w;
+}
+
+template <class Rel>
 uint32_t* Channel::encode_banks_groups(uint32_t* k, const std::vector<uint32_t>& banks,
                                        const std::vector<uint32_t>& groups,
                                        const std::vector<uint32_t>& rows,
@@ -1099,31 +1124,14 @@ uint32_t* Channel::encode_banks_groups(uint32_t* k, const std::vector<uint32_t>&
     const size_t nb = m_banks.size(), ng = m_groups.size();
     for (const uint32_t bi : banks) {
         const Bank& b = m_banks[bi];
-        uint32_t cls = 1;
-        if (b.open_row == kClosed) {
-            cls = 0;
-        } else {
-            for (size_t j = 0; j < rows.size(); ++j)
-                if (rows[j] == b.open_row) {  // key rows are distinct
-                    cls = static_cast<uint32_t>(2 + j);
-                    break;
-                }
-        }
-        const uint32_t byp =
-            m_cap == 0 ? 0 : static_cast<uint32_t>(std::min<uint64_t>(b.bypassed, m_cap));
-        const uint32_t t0 = rel(b.act_ok), t1 = rel(b.pre_ok), t2 = rel(b.rd_ok),
-                       t3 = rel(b.wr_ok);
-        const bool quiet = (byp | t0 | t1 | t2 | t3) == 0;
-        k[0] = static_cast<uint32_t>(id[nb + b.group]) << 16 | cls << 1 | (quiet ? 1u : 0u);
-        if (quiet) {
+        const BankWords w = bank_words(b, rows, rel);
+        k[0] = static_cast<uint32_t>(id[nb + b.group]) << 16 | w.cls << 1 | (w.quiet ? 1u : 0u);
+        if (w.quiet) {
             k += 1;
             continue;
         }
-        k[1] = byp;
-        k[2] = t0;
-        k[3] = t1;
-        k[4] = t2;
-        k[5] = t3;
+        k[1] = w.byp;
+        for (int i = 0; i < 4; ++i) k[2 + i] = w.t[i];
         k += 6;
     }
     for (const uint32_t gi : groups) {
@@ -1266,28 +1274,11 @@ void Channel::encode_state_banks_groups(std::vector<uint32_t>& out,
     // quiet: those five are 0. Per group: quiet, then (not quiet) rd/wr/act_ok.
     for (const uint32_t bi : banks) {
         const Bank& b = m_banks[bi];
-        uint32_t cls = 1;
-        if (b.open_row == kClosed) {
-            cls = 0;
-        } else {
-            for (size_t j = 0; j < rows.size(); ++j)
-                if (rows[j] == b.open_row) {  // key rows are distinct
-                    cls = static_cast<uint32_t>(2 + j);
-                    break;
-                }
-        }
-        const uint32_t byp =
-            m_cap == 0 ? 0 : static_cast<uint32_t>(std::min<uint64_t>(b.bypassed, m_cap));
-        const uint32_t t0 = rel(b.act_ok), t1 = rel(b.pre_ok), t2 = rel(b.rd_ok),
-                       t3 = rel(b.wr_ok);
-        const bool quiet = (byp | t0 | t1 | t2 | t3) == 0;
-        out.push_back(cls << 1 | (quiet ? 1u : 0u));
-        if (quiet) continue;
-        out.push_back(byp);
-        out.push_back(t0);
-        out.push_back(t1);
-        out.push_back(t2);
-        out.push_back(t3);
+        const BankWords w = bank_words(b, rows, rel);
+        out.push_back(w.cls << 1 | (w.quiet ? 1u : 0u));
+        if (w.quiet) continue;
+        out.push_back(w.byp);
+        for (int i = 0; i < 4; ++i) out.push_back(w.t[i]);
     }
     for (const uint32_t gi : groups) {
         const Group& g = m_groups[gi];

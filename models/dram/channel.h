@@ -405,6 +405,14 @@ private:
         return group * static_cast<uint32_t>(m_banks.size() / m_groups.size());
     }
     bool memo_key(RunMemo& memo, const BinRun* bin, size_t runs, bool write, int64_t f) const;
+    /// One bank's words in a key or final state (channel.cpp, bank_words).
+    struct BankWords {
+        uint32_t cls = 1, byp = 0;
+        uint32_t t[4] = {0, 0, 0, 0};
+        bool quiet = false;
+    };
+    template <class Rel>
+    BankWords bank_words(const Bank& b, const std::vector<uint32_t>& rows, Rel& rel) const;
     /// The banks' and groups' part of a final state (run or segment) and its inverse (channel.cpp).
     template <class Rel>
     void encode_state_banks_groups(std::vector<uint32_t>& out, const std::vector<uint32_t>& banks,
