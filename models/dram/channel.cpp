@@ -1054,14 +1054,18 @@ const RunMemo::Entry* RunMemo::find(uint64_t h, const std::vector<uint32_t>& key
     m_promote.assign(old.pool.data() + e->state_off,
                      old.pool.data() + e->state_off + e->state_len);
     const Entry copy = *e;
-    const uint64_t stored = m_stored;
-    insert(h, key, copy, m_promote);
-    m_stored = stored;  // a promotion is not a new run
+    place(h, key, copy, m_promote);  // a promotion, not a new run: `stored` unchanged
     return &m_gen[m_cur].entries.back();
 }
 
 void RunMemo::insert(uint64_t h, const std::vector<uint32_t>& key, Entry e,
                      const std::vector<uint32_t>& state) {
+    place(h, key, e, state);
+    ++m_stored;
+}
+
+void RunMemo::place(uint64_t h, const std::vector<uint32_t>& key, Entry e,
+                    const std::vector<uint32_t>& state) {
     Gen* g = &m_gen[m_cur];
     if (g->slots.empty()) {
         clear();
@@ -1082,7 +1086,6 @@ void RunMemo::insert(uint64_t h, const std::vector<uint32_t>& key, Entry e,
     while (g->slots[i].entry != 0) i = (i + 1) & g->mask;
     g->slots[i].entry = static_cast<uint32_t>(g->entries.size());
     g->slots[i].hash = static_cast<uint32_t>(h >> 32);
-    ++m_stored;
 }
 
 template <class Rel>
@@ -1407,15 +1410,7 @@ void Channel::memo_apply(const RunMemo& memo, const RunMemo::Entry& e, int64_t f
     }
     invalidate_all();
     m_seq += n;
-    Counters& c = *m_counters;
-    c.acts += e.delta.acts;
-    c.precharges += e.delta.precharges;
-    c.refreshes += e.delta.refreshes;
-    c.read_bursts += e.delta.read_bursts;
-    c.write_bursts += e.delta.write_bursts;
-    c.row_hits += e.delta.row_hits;
-    c.row_misses += e.delta.row_misses;
-    c.row_conflicts += e.delta.row_conflicts;
+    add_to(*m_counters, e.delta);
     m_max_done = f + e.done_rel;
     m_last_cmd = f + e.last_rel;
 }
@@ -1462,15 +1457,7 @@ int64_t Channel::run_bin(const BinRun* bin, size_t runs, bool write, int64_t t0,
         if (memo_final(*memo, f, state)) {
             e.done_rel = m_max_done - f;
             e.last_rel = m_last_cmd - f;
-            const Counters& a = *m_counters;
-            e.delta.acts = a.acts - before.acts;
-            e.delta.precharges = a.precharges - before.precharges;
-            e.delta.refreshes = a.refreshes - before.refreshes;
-            e.delta.read_bursts = a.read_bursts - before.read_bursts;
-            e.delta.write_bursts = a.write_bursts - before.write_bursts;
-            e.delta.row_hits = a.row_hits - before.row_hits;
-            e.delta.row_misses = a.row_misses - before.row_misses;
-            e.delta.row_conflicts = a.row_conflicts - before.row_conflicts;
+            e.delta = *m_counters - before;
             memo->insert(h, memo->m_key, e, state);
         }
     }
@@ -1920,15 +1907,7 @@ void Channel::seg_apply(RunMemo& memo, const RunMemo::Entry& e, int64_t f, uint6
     for (const uint32_t pi : memo.m_spcs) update_gparts(pi, true, true);
     invalidate_all();
     m_seq = seq0 + n;
-    Counters& c = *m_counters;
-    c.acts += e.delta.acts;
-    c.precharges += e.delta.precharges;
-    c.refreshes += e.delta.refreshes;
-    c.read_bursts += e.delta.read_bursts;
-    c.write_bursts += e.delta.write_bursts;
-    c.row_hits += e.delta.row_hits;
-    c.row_misses += e.delta.row_misses;
-    c.row_conflicts += e.delta.row_conflicts;
+    add_to(*m_counters, e.delta);
     if (e.done_rel != kNoRel) m_max_done = max2(m_max_done, f + e.done_rel);
     if (e.last_rel != kNoRel) m_last_cmd = f + e.last_rel;
 }
@@ -2040,16 +2019,7 @@ void Channel::feed(const BinRun* bin, size_t runs, bool write, int64_t& arrive, 
         RunMemo::Entry e;
         e.done_rel = done >= 0 ? done - l.f : kNoRel;
         e.last_rel = last == kNoRel ? kNoRel : last - l.f;
-        const Counters& a = *m_counters;
-        const Counters& c0 = l.before;
-        e.delta.acts = a.acts - c0.acts;
-        e.delta.precharges = a.precharges - c0.precharges;
-        e.delta.refreshes = a.refreshes - c0.refreshes;
-        e.delta.read_bursts = a.read_bursts - c0.read_bursts;
-        e.delta.write_bursts = a.write_bursts - c0.write_bursts;
-        e.delta.row_hits = a.row_hits - c0.row_hits;
-        e.delta.row_misses = a.row_misses - c0.row_misses;
-        e.delta.row_conflicts = a.row_conflicts - c0.row_conflicts;
+        e.delta = *m_counters - l.before;
         memo->insert(l.h, memo->m_skey, e, memo->m_sstate);
     };
     // Starts storing the segment whose key is in the memo's scratch, at level k.

@@ -25,8 +25,6 @@
 // at every decision during development: identical command streams).
 #include <cstdint>
 #include <vector>
-#include <cstdio>
-#include <cstdlib>
 
 #include "models/dram/dram_spec.h"
 
@@ -58,6 +56,32 @@ struct Counters {
     uint64_t row_misses = 0;     ///< bursts that found their bank closed (first command ACT)
     uint64_t row_conflicts = 0;  ///< bursts that found another row open (first command PRE)
 };
+
+/// a − b, counter by counter (the increments of a run, a segment or a pass).
+inline Counters operator-(const Counters& a, const Counters& b) {
+    Counters d;
+    d.acts = a.acts - b.acts;
+    d.precharges = a.precharges - b.precharges;
+    d.refreshes = a.refreshes - b.refreshes;
+    d.read_bursts = a.read_bursts - b.read_bursts;
+    d.write_bursts = a.write_bursts - b.write_bursts;
+    d.row_hits = a.row_hits - b.row_hits;
+    d.row_misses = a.row_misses - b.row_misses;
+    d.row_conflicts = a.row_conflicts - b.row_conflicts;
+    return d;
+}
+
+/// a += d × times, counter by counter.
+inline void add_to(Counters& a, const Counters& d, uint64_t times = 1) {
+    a.acts += d.acts * times;
+    a.precharges += d.precharges * times;
+    a.refreshes += d.refreshes * times;
+    a.read_bursts += d.read_bursts * times;
+    a.write_bursts += d.write_bursts * times;
+    a.row_hits += d.row_hits * times;
+    a.row_misses += d.row_misses * times;
+    a.row_conflicts += d.row_conflicts * times;
+}
 
 /// A command as issued (for tests and debugging: Channel::set_command_log).
 struct CommandRecord {
@@ -163,6 +187,9 @@ private:
     /// current one is full).
     void insert(uint64_t h, const std::vector<uint32_t>& key, Entry e,
                 const std::vector<uint32_t>& state);
+    /// insert() without counting it as stored (find's promotions).
+    void place(uint64_t h, const std::vector<uint32_t>& key, Entry e,
+               const std::vector<uint32_t>& state);
     /// State of an entry returned by find() (always in the current generation).
     const uint32_t* state_of(const Entry& e) const { return m_gen[m_cur].pool.data() + e.state_off; }
 

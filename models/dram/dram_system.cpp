@@ -69,33 +69,6 @@ void DramSystem::set_record(bool r) {
     for (auto& c : m_channels) c->set_record(r);
 }
 
-namespace {
-
-Counters operator-(const Counters& a, const Counters& b) {
-    Counters d;
-    d.acts = a.acts - b.acts;
-    d.precharges = a.precharges - b.precharges;
-    d.refreshes = a.refreshes - b.refreshes;
-    d.read_bursts = a.read_bursts - b.read_bursts;
-    d.write_bursts = a.write_bursts - b.write_bursts;
-    d.row_hits = a.row_hits - b.row_hits;
-    d.row_misses = a.row_misses - b.row_misses;
-    d.row_conflicts = a.row_conflicts - b.row_conflicts;
-    return d;
-}
-
-void add_to(Counters& a, const Counters& d, uint64_t times) {
-    a.acts += d.acts * times;
-    a.precharges += d.precharges * times;
-    a.refreshes += d.refreshes * times;
-    a.read_bursts += d.read_bursts * times;
-    a.write_bursts += d.write_bursts * times;
-    a.row_hits += d.row_hits * times;
-    a.row_misses += d.row_misses * times;
-    a.row_conflicts += d.row_conflicts * times;
-}
-
-}  // namespace
 
 Channel& DramSystem::channel(uint32_t c) {
     // The caller may change this channel alone: give it its own state.
@@ -189,9 +162,9 @@ void DramSystem::bin_bursts(uint64_t k0, uint64_t k1) {
         for (uint64_t k = k0; k <= k1;) {
             const uint64_t hi = k >> m_low_bits;
             const uint64_t end = std::min(k1, (hi << m_low_bits) | mask);
-            const Location l = m_map.decode((hi << m_low_bits) * m_burst_bytes);
-            const uint32_t hi_ch = l.channel;
-            const uint64_t hi_key = static_cast<uint64_t>(bank_index(l)) << 32 | l.row;
+            const HiPart hp = hi_part(hi);
+            const uint32_t hi_ch = hp.channel;
+            const uint64_t hi_key = hp.key;
             const BinTemplate& t =
                 bin_template(static_cast<uint32_t>(k & mask), static_cast<uint32_t>(end & mask));
             for (const auto& e : t.runs)

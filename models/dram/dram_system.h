@@ -82,6 +82,24 @@ public:
     uint32_t bank_index(const Location& l) const {
         return ((l.pc * m_sids + l.sid) * m_groups + l.bank_group) * m_banks + l.bank;
     }
+    /// Channel, flat bank (bank_index) and row of the burst holding byte `addr`: decode() without
+    /// decoding every bit, from the table of the low burst-index bits and a decode of the high
+    /// bits cached for the last value (exact: the argument of bin_bursts). For burst-level drivers.
+    struct BurstTarget {
+        uint32_t channel, bank, row;
+    };
+    BurstTarget target(uint64_t addr) {
+        const uint64_t k = addr / m_burst_bytes;
+        const uint64_t hi = k >> m_low_bits;
+        if (hi != m_target_hi) {
+            m_target_hi = hi;
+            m_target_hi_part = hi_part(hi);
+        }
+        const LowDecode& lo = m_low[k & ((uint64_t(1) << m_low_bits) - 1)];
+        const uint64_t key = lo.key | m_target_hi_part.key;
+        return {lo.channel | m_target_hi_part.channel, static_cast<uint32_t>(key >> 32),
+                static_cast<uint32_t>(key)};
+    }
     /// Banks with an open row in channel c (read-only: keeps shared states shared).
     uint32_t open_rows(uint32_t c) const { return m_channels[c]->open_rows(); }
     /// Records of finished bursts (when recording is on); the caller consumes and clears them.
@@ -135,6 +153,18 @@ private:
         uint64_t key;  // bank << 32 | row
     };
     std::vector<LowDecode> m_low;  // decode of the low m_low_bits of a burst index (fast_stream)
+    /// The decode of burst index hi << m_low_bits: its channel and bank << 32 | row, to be ORed
+    /// with a low decode.
+    struct HiPart {
+        uint32_t channel;
+        uint64_t key;
+    };
+    HiPart hi_part(uint64_t hi) const {
+        const Location l = m_map.decode((hi << m_low_bits) * m_burst_bytes);
+        return {l.channel, static_cast<uint64_t>(bank_index(l)) << 32 | l.row};
+    }
+    uint64_t m_target_hi = UINT64_MAX;  // target(): the high bits decoded last, and their decode
+    HiPart m_target_hi_part{0, 0};
     /// The bins of a range [lo_begin, lo_end] of low values (per channel of the low decode, its
     /// runs in order): a block splits into such ranges, one per value of the high bits, whose
     /// bins are the template's OR the high bits' decode. Cached per lo_begin, kTemplateWays

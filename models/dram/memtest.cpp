@@ -183,31 +183,6 @@ MemtestResult run_memtest(DramSystem& dram, RequestSource& src, const MemtestOpt
         quiet[c] = t;
     };
 
-    // Burst targets without a full decode per burst (exact, as DramSystem::bin_bursts): decode()
-    // copies each mapped address bit into one bit of one field, so the decode of a | b, for
-    // addresses with disjoint bits, is the field-wise OR of theirs; the flat bank index
-    // concatenates power-of-two fields (check_config requires power-of-two counts) and ORs alike.
-    // An address splits into its bits below hi_shift, decoded by a table of kLowBits bits above the
-    // byte offset (the offset bits belong to no field: AddressMap starts the fields at
-    // log2u(burst bytes), computed alike here), and the bits above, decoded once per value and
-    // cached for the last one (a stream changes it every 2^kLowBits bursts; the bursts of a
-    // request rarely cross it).
-    struct Target {
-        uint32_t channel, bank, row;
-    };
-    auto target_of = [&](uint64_t a) {
-        const Location l = dram.decode(a);
-        return Target{l.channel, dram.bank_index(l), l.row};
-    };
-    constexpr uint32_t kLowBits = 8;  // 256 entries of 12 B: stays in L1 next to the channels
-    uint32_t off = 0;
-    while ((uint64_t(1) << off) < bb) ++off;
-    const uint32_t hi_shift = off + kLowBits;  // < 64: bursts are far below 2^56 B
-    std::vector<Target> low(size_t(1) << kLowBits);
-    for (uint64_t k = 0; k < low.size(); ++k) low[k] = target_of(k << off);
-    uint64_t hi_addr = 0;
-    Target hi = target_of(0);
-
     int64_t tf = 0;  // cycle at which the front end offers the next request
     MemRequest q;
     uint64_t id = 0;
@@ -243,13 +218,9 @@ MemtestResult run_memtest(DramSystem& dram, RequestSource& src, const MemtestOpt
         st.write = q.write;
         ++unknown;
         for (uint32_t k = 0; k < bursts; ++k) {
-            const uint64_t a = q.addr + k * bb;
-            if (a >> hi_shift << hi_shift != hi_addr) {
-                hi_addr = a >> hi_shift << hi_shift;
-                hi = target_of(hi_addr);
-            }
-            const Target& lo = low[(a >> off) & ((uint64_t(1) << kLowBits) - 1)];
-            const uint32_t chi = lo.channel | hi.channel;
+            // Channel, bank and row from DramSystem's low-bit table (no full decode per burst).
+            const DramSystem::BurstTarget bt = dram.target(q.addr + k * bb);
+            const uint32_t chi = bt.channel;
             Channel& ch = *chs[chi];
             advance(chi, tf);
             if (!ch.has_room(q.write)) {
@@ -262,7 +233,7 @@ MemtestResult run_memtest(DramSystem& dram, RequestSource& src, const MemtestOpt
             }
             consume();
             if (st.arrive < 0) st.arrive = tf;
-            ch.enqueue(lo.bank | hi.bank, lo.row | hi.row, q.write, tf, id);
+            ch.enqueue(bt.bank, bt.row, q.write, tf, id);
             quiet[chi] = std::min(quiet[chi], tf);
         }
         ++id;
