@@ -180,6 +180,34 @@ private:
     std::vector<BinTemplate> m_templates;  // [lo_begin * kTemplateWays + way]
     std::vector<uint8_t> m_template_next;  // per lo_begin: the way to replace next
     std::vector<int32_t> m_tmpl_last;  // scratch: per channel, its last run in a template
+    /// Shared bins (bin_bursts): when the low bits of a burst index address every channel, whole
+    /// blocks of m_period burst indices (the channel-interleave period: every channel bit lies
+    /// below it) give every channel the same runs, those of channel 0, built from channel 0's
+    /// runs of low values (m_runs0, in order; m_run0_at[k]: the first one ending at or after k)
+    /// and the count of its low values below k (m_below0[k]).
+    struct LowRun {
+        uint32_t first, last;  // low values of its first and last burst (of channel 0)
+        uint64_t key;
+    };
+    uint64_t m_period = 0;  // 0: the high bits address channels (no shared bins)
+    std::vector<LowRun> m_runs0;
+    std::vector<uint32_t> m_run0_at, m_below0;
+    /// Per channel, the channel whose bin it has in the current chunk (itself unless bin_bursts
+    /// found their inputs equal: only that channel's bin is built).
+    std::vector<uint32_t> m_rep;
+    std::vector<std::vector<BinRun>> m_head, m_tail;  // scratch: per channel, its partial blocks
+    std::vector<BinRun> m_mid;                        // scratch: the runs of the whole blocks
+    std::vector<uint32_t> m_reps;                     // scratch: the channels whose bin is built
+    /// The bin of channel c in the current chunk.
+    const std::vector<BinRun>& bin_of(uint32_t c) const { return m_bins[m_rep[c]]; }
+    void clear_bins() {
+        for (uint32_t c = 0; c < m_bins.size(); ++c) {
+            m_bins[c].clear();
+            m_rep[c] = c;
+        }
+    }
+    /// Appends the runs of bursts [k0, k1) to their channels' m_head/m_tail lists (`out`).
+    void bin_part(uint64_t k0, uint64_t k1, std::vector<std::vector<BinRun>>& out);
     const BinTemplate& bin_template(uint32_t lo_begin, uint32_t lo_end);
     uint32_t m_low_bits = 0;
     uint32_t m_sids, m_groups, m_banks;
