@@ -27,22 +27,28 @@ inline int64_t max3(int64_t a, int64_t b, int64_t c) { return max2(max2(a, b), c
 ///   only when no candidate is ready, and then every candidate is "not ready" (with a ready one the
 ///   cache's next is never read, ClassCache, and it is left empty).
 struct ScanMin {
-    static __int128 pack(int64_t t, uint64_t key) {
-        return static_cast<__int128>(t) * (static_cast<__int128>(1) << 64) +
-               static_cast<__int128>(key);
+    using U128 = unsigned __int128;
+    static constexpr uint64_t kSign = uint64_t(1) << 63;
+    // (t, key) as t·2^64 + key with t offset by 2^63 (order-preserving, unsigned): a register pair
+    // (a signed pack cost ~6 extra instructions per candidate).
+    static U128 pack(int64_t t, uint64_t key) {
+        return static_cast<U128>(static_cast<uint64_t>(t) ^ kSign) << 64 | key;
     }
     uint64_t ready = UINT64_MAX;
-    __int128 next = pack(INT64_MAX, UINT64_MAX);  // empty (above every real (r, key))
+    U128 next = pack(INT64_MAX, UINT64_MAX);  // empty (above every real (r, key))
     void take_ready(int64_t r, uint64_t key, int64_t f) {
-        const uint64_t not_ready = 0 - static_cast<uint64_t>(r > f);  // all ones or zero
+        // All ones when r > f, else zero: the sign of f − r (|r|, |f| < 2^62: no overflow).
+        const uint64_t not_ready = static_cast<uint64_t>((f - r) >> 63);
         const uint64_t rk = key | not_ready;
         ready = rk < ready ? rk : ready;
     }
     void take_next(int64_t r, uint64_t key) {
-        const __int128 v = pack(r, key);
+        const U128 v = pack(r, key);
         next = v < next ? v : next;
     }
-    int64_t next_t() const { return static_cast<int64_t>(next >> 64); }
+    int64_t next_t() const {
+        return static_cast<int64_t>(static_cast<uint64_t>(next >> 64) ^ kSign);
+    }
     uint64_t next_key() const { return static_cast<uint64_t>(next); }
 };
 
@@ -114,25 +120,6 @@ Channel::Channel(const Spec& spec, const ControllerConfig& ctrl, Counters* count
     m_gpart.assign((m_groups.size() + 1) * kGParts, 0);
     m_groups_per_pc = static_cast<uint32_t>(m_groups.size() / m_pcs.size());
     for (uint32_t p = 0; p < pcs; ++p) update_gparts(p, true, true);
-    // Candidate caches: one per group of kCacheGroupPcs pseudo-channels.
-    const uint32_t per_cg = std::min<uint32_t>(pcs, kCacheGroupPcs) * per_pc;
-    m_ncg = (banks + per_cg - 1) / per_cg;
-    m_cg_of_bank.resize(banks);
-    m_cache.resize(m_ncg * 3);
-    for (uint32_t g = 0; g < m_ncg; ++g) {
-        m_group_word_begin.push_back(static_cast<uint32_t>(m_group_words.size()));
-        const uint32_t end = std::min(banks, (g + 1) * per_cg);
-        for (uint32_t b = g * per_cg; b < end;) {
-            const size_t w = b >> 6;
-            uint64_t bits = 0;
-            for (; b < end && (b >> 6) == w; ++b) {
-                bits |= 1ull << (b & 63);
-                m_cg_of_bank[b] = g;
-            }
-            m_group_words.emplace_back(w, bits);
-        }
-    }
-    m_group_word_begin.push_back(static_cast<uint32_t>(m_group_words.size()));
     m_pending.assign((banks + 63) / 64, 0);
     m_act_mask = m_hit_mask = m_row_mask = m_pending;
     const size_t slots = m_depth[0] + m_depth[1] + banks;
@@ -284,32 +271,44 @@ void Channel::update_gparts(uint32_t pc, bool col, bool act) {
     }
 }
 
-void Channel::refresh_bank(uint32_t bi) {
+uint32_t Channel::refresh_bank(uint32_t bi) {
     Bank& b = m_banks[bi];
     BankCand& c = m_cand[bi];
     const uint64_t bit = 1ull << (bi & 63);
     const size_t w = bi >> 6;
+    const uint32_t sh = m_key_shift;
+    // Each class's new candidate: local, key and m_gpart index (a missing one: kNoLocal and
+    // kNoKey, index unchanged); `changed` gets the classes where it differs from the cached one
+    // (the key is unique per request, UINT64_MAX only when missing).
+    uint32_t changed = 0;
+    auto set = [&](int cls, std::vector<uint64_t>& mask, int64_t& local, uint64_t& key,
+                   uint16_t& gi, int64_t nl, uint64_t nk, uint16_t ng) {
+        changed |= static_cast<uint32_t>((local != nl) | (key != nk) | (gi != ng)) << cls;
+        local = nl;
+        key = nk;
+        gi = ng;
+        mask[w] = (mask[w] & ~bit) | (nk != kNoKey ? bit : 0);
+    };
     // Active request: its column command.
     if (b.active >= 0) {
         const Slot& s = m_slots[b.active];
         c.a_write = s.write ? 1 : 0;
-        c.a_local = max2(s.write ? b.wr_ok : b.rd_ok, s.earliest);
-        c.a_key = s.seq << m_key_shift | bi;
-        c.a_gi = static_cast<uint16_t>(b.group * kGParts + (s.write ? kGWr : kGRd));
-        m_act_mask[w] |= bit;
+        set(kActCol, m_act_mask, c.a_local, c.a_key, c.a_gi,
+            max2(s.write ? b.wr_ok : b.rd_ok, s.earliest), s.seq << sh | bi,
+            static_cast<uint16_t>(b.group * kGParts + (s.write ? kGWr : kGRd)));
     } else {
-        m_act_mask[w] &= ~bit;
+        set(kActCol, m_act_mask, c.a_local, c.a_key, c.a_gi, kNoLocal, kNoKey, c.a_gi);
     }
     const bool mode = m_cand_mode;
     const int k = mode ? 1 : 0;
     // While a refresh is pending no queued request starts.
     if (m_cand_rp || b.count[k] == 0) {
         b.conf_seq = UINT64_MAX;
-        m_hit_mask[w] &= ~bit;
-        m_row_mask[w] &= ~bit;
+        set(kHitCol, m_hit_mask, c.h_local, c.h_key, c.h_gi, kNoLocal, kNoKey, c.h_gi);
+        set(kRowCmd, m_row_mask, c.r_local, c.r_key, c.r_gi, kNoLocal, kNoKey, c.r_gi);
         c.r_kind = kNone;
         c.r_slot = -1;
-        return;
+        return changed;
     }
     // Oldest row hit and oldest request to another row, of the current mode.
     const bool open = b.open_row != kClosed;
@@ -332,80 +331,45 @@ void Channel::refresh_bank(uint32_t bi) {
     if (hit >= 0 && !(capped && m_slots[hit].seq > b.conf_seq)) {
         const Slot& s = m_slots[hit];
         c.h_slot = hit;
-        c.h_local = max2(mode ? b.wr_ok : b.rd_ok, s.earliest);
-        c.h_key = s.seq << m_key_shift | bi;
-        c.h_gi = static_cast<uint16_t>(b.group * kGParts + (mode ? kGWr : kGRd));
-        m_hit_mask[w] |= bit;
+        set(kHitCol, m_hit_mask, c.h_local, c.h_key, c.h_gi,
+            max2(mode ? b.wr_ok : b.rd_ok, s.earliest), s.seq << sh | bi,
+            static_cast<uint16_t>(b.group * kGParts + (mode ? kGWr : kGRd)));
     } else {
-        m_hit_mask[w] &= ~bit;
+        set(kHitCol, m_hit_mask, c.h_local, c.h_key, c.h_gi, kNoLocal, kNoKey, c.h_gi);
     }
     // Row command: ACT for the oldest request of a closed bank; PRE for the oldest request to
     // another row, never under an active request, and not while younger hits have priority.
+    // (ACT and PRE candidates differ in their m_gpart index, so a change of kind is a change.)
     if (!open) {
         const Slot& s = m_slots[b.head[k]];
         c.r_kind = kAct;
         c.r_slot = b.head[k];
-        c.r_local = max2(b.act_ok, s.earliest);
-        c.r_key = s.seq << m_key_shift | bi;
-        c.r_gi = static_cast<uint16_t>(b.group * kGParts + kGAct);
-        m_row_mask[w] |= bit;
+        set(kRowCmd, m_row_mask, c.r_local, c.r_key, c.r_gi, max2(b.act_ok, s.earliest),
+            s.seq << sh | bi, static_cast<uint16_t>(b.group * kGParts + kGAct));
     } else if (conflict && b.active < 0 && (m_cap == 0 || hits == 0 || capped)) {
         const Slot& s = m_slots[conf];
         c.r_kind = kPre;
         c.r_slot = conf;
-        c.r_local = max2(b.pre_ok, s.earliest);
-        c.r_key = s.seq << m_key_shift | bi;
-        c.r_gi = static_cast<uint16_t>(m_groups.size() * kGParts + kGAct);
-        m_row_mask[w] |= bit;
+        set(kRowCmd, m_row_mask, c.r_local, c.r_key, c.r_gi, max2(b.pre_ok, s.earliest),
+            s.seq << sh | bi, static_cast<uint16_t>(m_groups.size() * kGParts + kGAct));
     } else {
         c.r_kind = kNone;
         c.r_slot = -1;
-        m_row_mask[w] &= ~bit;
+        set(kRowCmd, m_row_mask, c.r_local, c.r_key, c.r_gi, kNoLocal, kNoKey, c.r_gi);
     }
+    return changed;
 }
 
-bool Channel::has_cand(uint32_t bi, int cls) const {
-    const uint64_t bit = 1ull << (bi & 63);
-    const size_t w = bi >> 6;
-    switch (cls) {
-    case kActCol:
-        return (m_act_mask[w] & bit) != 0;
-    case kHitCol:
-        return (m_hit_mask[w] & bit) != 0;
-    default:
-        return (m_row_mask[w] & bit) != 0;
-    }
-}
-
-uint64_t Channel::cand_seq(uint32_t bi, int cls) const {
-    const BankCand& c = m_cand[bi];
-    return (cls == kActCol ? c.a_key : cls == kHitCol ? c.h_key : c.r_key) >> m_key_shift;
-}
-
-int64_t Channel::intrinsic(uint32_t bi, int cls) const {
-    const BankCand& c = m_cand[bi];
-    switch (cls) {
-    case kActCol:
-        return max2(c.a_local, m_gpart[c.a_gi]);
-    case kHitCol:
-        return max2(c.h_local, m_gpart[c.h_gi]);
-    default:
-        return max2(c.r_local, m_gpart[c.r_gi]);
-    }
-}
-
-void Channel::rescan(uint32_t group, int cls, int64_t f) {
-    const uint32_t pc = group;
+void Channel::rescan(int cls, int64_t f) {
     const BankCand* cand = m_cand.data();
     const int64_t* gp = m_gpart.data();
     const uint32_t sh = m_key_shift;
     const uint64_t bank_mask = (uint64_t(1) << sh) - 1;
-    const uint32_t w0 = m_group_word_begin[pc], w1 = m_group_word_begin[pc + 1];
-    // Calls fn(bank) for every bank of this cache group set in `mask`.
+    const size_t words = m_pending.size();
+    // Calls fn(bank) for every bank set in `mask`.
     auto each = [&](const std::vector<uint64_t>& mask, auto&& fn) {
-        for (uint32_t i = w0; i < w1; ++i) {
-            const size_t w = m_group_words[i].first;
-            for (uint64_t bits = mask[w] & m_group_words[i].second; bits; bits &= bits - 1)
+        for (size_t w = 0; w < words; ++w) {
+            for (uint64_t bits = mask[w]; bits; bits &= bits - 1)
                 fn(static_cast<uint32_t>(w * 64 + static_cast<size_t>(__builtin_ctzll(bits))));
         }
     };
@@ -451,77 +415,48 @@ void Channel::rescan(uint32_t group, int cls, int64_t f) {
         }
     };
     if (cls == kRowCmd) {
-        scan(m_cache[pc * 3 + kRowCmd], m_row_mask, false, [&](uint32_t bi) {
+        scan(m_cache[kRowCmd], m_row_mask, false, [&](uint32_t bi) {
             const BankCand& c = cand[bi];
             return std::make_pair(max2(c.r_local, gp[c.r_gi]), c.r_key);
         });
         return;
     }
     // Both column classes (a column command invalidates both).
-    scan(m_cache[pc * 3 + kActCol], m_act_mask, true, [&](uint32_t bi) {
+    scan(m_cache[kActCol], m_act_mask, true, [&](uint32_t bi) {
         const BankCand& c = cand[bi];
         return std::make_pair(max2(c.a_local, gp[c.a_gi]), c.a_key);
     });
-    scan(m_cache[pc * 3 + kHitCol], m_hit_mask, true, [&](uint32_t bi) {
+    scan(m_cache[kHitCol], m_hit_mask, true, [&](uint32_t bi) {
         const BankCand& c = cand[bi];
         return std::make_pair(max2(c.h_local, gp[c.h_gi]), c.h_key);
     });
 }
 
-void Channel::cache_add(uint32_t bi, int cls) {
-    ClassCache& cc = m_cache[m_cg_of_bank[bi] * 3 + static_cast<uint32_t>(cls)];
-    if (!cc.ok) return;
-    const int64_t r = intrinsic(bi, cls);
+void Channel::cache_merge(ClassCache& cc, uint32_t bi, int64_t r, uint64_t seq) {
     if (r <= cc.f_at)
-        cc.ready.take(cc.f_at, cand_seq(bi, cls), bi);
+        cc.ready.take(cc.f_at, seq, bi);
     else
-        cc.next.take(r, cand_seq(bi, cls), bi);
-}
-
-void Channel::cache_remove(uint32_t bi, int cls) {
-    ClassCache& cc = m_cache[m_cg_of_bank[bi] * 3 + static_cast<uint32_t>(cls)];
-    // Removing a candidate that is neither the oldest ready one nor the next one changes nothing.
-    if (cc.ok && (cc.ready.bank == bi || cc.next.bank == bi)) cc.ok = false;
+        cc.next.take(r, seq, bi);
 }
 
 void Channel::update_bank(uint32_t bi) {
-    // The bank's candidates before and after, per class; a valid cache drops an old one and takes
-    // a new one only where they differ (invalid caches will be rescanned anyway).
-    struct Cmp {
-        bool has;
-        uint64_t key;
-        int64_t local;
-        uint32_t extra;
-    };
-    const uint32_t g = m_cg_of_bank[bi];
-    const bool live[3] = {m_cache[g * 3 + kActCol].ok, m_cache[g * 3 + kHitCol].ok,
-                          m_cache[g * 3 + kRowCmd].ok};
-    if (!(live[0] | live[1] | live[2])) {
-        refresh_bank(bi);
-        return;
-    }
+    // Where the bank's candidate of a class changed, a valid cache drops the old one (a cache whose
+    // answer it was becomes invalid; removing another one changes nothing) and takes the new one
+    // (invalid caches will be rescanned anyway).
+    const uint32_t changed = refresh_bank(bi);
+    if (changed == 0) return;
     const BankCand& c = m_cand[bi];
-    auto snap = [&](int k) -> Cmp {
-        switch (k) {
-        case kActCol:
-            return {has_cand(bi, kActCol), c.a_key, c.a_local, c.a_gi};
-        case kHitCol:
-            return {has_cand(bi, kHitCol), c.h_key, c.h_local, c.h_gi};
-        default:
-            return {has_cand(bi, kRowCmd), c.r_key, c.r_local, uint32_t(c.r_gi) << 8 | c.r_kind};
-        }
+    auto update = [&](int cls, int64_t local, uint16_t gi, uint64_t key) {
+        ClassCache& cc = m_cache[cls];
+        if (!((changed >> cls) & 1) || !cc.ok) return;
+        if (cc.ready.bank == bi || cc.next.bank == bi)
+            cc.ok = false;
+        else if (key != kNoKey)
+            cache_merge(cc, bi, max2(local, m_gpart[gi]), key >> m_key_shift);
     };
-    Cmp before[3];
-    for (int k = 0; k < 3; ++k)
-        if (live[k]) before[k] = snap(k);
-    refresh_bank(bi);
-    for (int k = 0; k < 3; ++k) {
-        if (!live[k]) continue;
-        const Cmp o = before[k], n = snap(k);
-        if (o.has && n.has && o.key == n.key && o.local == n.local && o.extra == n.extra) continue;
-        if (o.has) cache_remove(bi, k);
-        if (n.has) cache_add(bi, k);
-    }
+    update(kActCol, c.a_local, c.a_gi, c.a_key);
+    update(kHitCol, c.h_local, c.h_gi, c.h_key);
+    update(kRowCmd, c.r_local, c.r_gi, c.r_key);
 }
 
 void Channel::refresh_all_banks() {
@@ -560,38 +495,18 @@ void Channel::eval_refresh(Cand& out) const {
 }
 
 inline void Channel::class_best(int cls, int64_t f, Cand& out) {
-    out = Cand();
-    const Min* m;
-    Min best;
-    if (m_ncg == 1) {
-        // One cache group (up to kCacheGroupPcs pseudo-channels: every preset): its answer is the
-        // combination below over one cache, taken into an empty Min — the ready one (whose time
-        // is f: a cache with a ready answer is valid only at f == f_at, and cache_add takes ready
-        // candidates at f_at), else the next one (empty or not).
-        ClassCache& cc = m_cache[static_cast<uint32_t>(cls)];
-        const int64_t until = cc.ready.empty() ? cc.next.t : cc.f_at;
-        if (!cc.ok || f < cc.f_at || f > until) rescan(0, cls, f);
-        m = cc.ready.empty() ? &cc.next : &cc.ready;
-    } else {
-        for (uint32_t p = 0; p < m_ncg; ++p) {
-            ClassCache& cc = m_cache[p * 3 + static_cast<uint32_t>(cls)];
-            // Valid while the floor has not passed the cached answer's time.
-            const int64_t until = cc.ready.empty() ? cc.next.t : cc.f_at;
-            if (!cc.ok || f < cc.f_at || f > until) rescan(p, cls, f);
-            if (!cc.ready.empty())
-                best.take(f, cc.ready.seq, cc.ready.bank);
-            else if (!cc.next.empty())
-                best.take(cc.next.t, cc.next.seq, cc.next.bank);
-        }
-        m = &best;
-    }
+    ClassCache& cc = m_cache[cls];
+    // Valid while the floor has not passed the cached answer's time: a ready answer (its time is
+    // f) only at f == f_at (cache_merge takes ready candidates at f_at), a next one until next.t.
+    const int64_t until = cc.ready.empty() ? cc.next.t : cc.f_at;
+    if (!cc.ok || f < cc.f_at || f > until) rescan(cls, f);
+    const Min& m = cc.ready.empty() ? cc.next : cc.ready;
     // Field by field: rescan has just stored them one by one, and a wide load over such stores
-    // stalls (a struct copy here was ~40 % of the row best's time in perf).
-    if (!m->empty()) {
-        out.time = m->t;
-        out.seq = m->seq;
-        out.bank = m->bank;
-    }
+    // stalls (a struct copy here was ~40 % of the row best's time in perf). An empty answer is
+    // time kNever (the other fields are then never read: step_until, peek).
+    out.time = m.t;
+    out.seq = m.seq;
+    out.bank = m.bank;
 }
 
 void Channel::set_row_best(bool rp) {
@@ -601,7 +516,10 @@ void Channel::set_row_best(bool rp) {
         return;
     }
     class_best(kRowCmd, floor_of(kRowCmd), m_best_row);
-    if (m_best_row.time != kNever) m_best_row.kind = m_cand[m_best_row.bank].r_kind;
+    // Kind and slot from the bank's cache (bank 0's when there is none: never issued).
+    const BankCand& c = m_cand[m_best_row.time != kNever ? m_best_row.bank : 0];
+    m_best_row.kind = c.r_kind;
+    m_best_row.slot = c.r_slot;
 }
 
 void Channel::ensure_bests() {
@@ -624,10 +542,18 @@ void Channel::ensure_bests() {
         invalidate_all();
     }
     m_bests_mode = mode;
-    // Combine the group caches (rescanning those that are stale for the current floor).
+    // The best of each class (rescanning the caches that are stale for the current floor). The
+    // caches record only time, age and bank; the command comes from the bank's cache (bank
+    // 0's when there is none: never issued), filled in place (a copy of a whole Cand loaded wide
+    // words over the narrow stores just made: stalled store forwards, ~40 % of advance_through
+    // in perf). Unconditionally, so that issue() dispatches once, on the kind.
     class_best(kActCol, m_col_floor, m_best_act);
-    if (m_best_act.time != kNever) m_best_act.from_active = true;
+    const uint32_t ab = m_best_act.time != kNever ? m_best_act.bank : 0;
+    m_best_act.kind = m_cand[ab].a_write ? kWr : kRd;
+    m_best_act.slot = m_banks[ab].active;
     class_best(kHitCol, m_col_floor, m_best_hit);
+    m_best_hit.kind = mode ? kWr : kRd;
+    m_best_hit.slot = m_cand[m_best_hit.time != kNever ? m_best_hit.bank : 0].h_slot;
     set_row_best(rp);
     m_row_stale = false;
     m_bests_ok = true;
@@ -637,22 +563,6 @@ const Channel::Cand& Channel::choose() const {
     // Column slot first (an active request before a plain row hit), then the row slot.
     const Cand& col = m_best_act.time <= m_best_hit.time ? m_best_act : m_best_hit;
     return (col.time != kNever && col.time <= m_best_row.time) ? col : m_best_row;
-}
-
-void Channel::complete(Cand& c) const {
-    // The caches record only time, age and bank; fill in the command from the bank's cache, in
-    // place (c is one of m_best_*, which issue invalidates anyway): a copy of the whole Cand loaded
-    // wide words over the narrow stores ensure_bests had just made (stalled store forwards, ~40 %
-    // of advance_through in perf).
-    if (&c == &m_best_act) {
-        c.kind = m_cand[c.bank].a_write ? kWr : kRd;
-        c.slot = m_banks[c.bank].active;
-    } else if (&c == &m_best_hit) {
-        c.kind = m_bests_mode ? kWr : kRd;
-        c.slot = m_cand[c.bank].h_slot;
-    } else if (c.kind == kAct || c.kind == kPre) {
-        c.slot = m_cand[c.bank].r_slot;
-    }
 }
 
 void Channel::issue(const Cand& d) {
@@ -670,7 +580,7 @@ void Channel::issue(const Cand& d) {
         Bank& b = m_banks[d.bank];
         Group& g = m_groups[b.group];
         Pc& p = m_pcs[b.pc];
-        if (d.from_active) {
+        if (&d == &m_best_act) {  // the active request's column command
             b.active = -1;
             --p.active;
         } else {
@@ -714,8 +624,8 @@ void Channel::issue(const Cand& d) {
         update_pending(d.bank);
         // Column timing of the whole pseudo-channel moved; the row candidates only in this bank.
         update_gparts(b.pc, true, false);
-        invalidate_group(m_cg_of_bank[d.bank], kActCol);
-        invalidate_group(m_cg_of_bank[d.bank], kHitCol);
+        m_cache[kActCol].ok = false;
+        m_cache[kHitCol].ok = false;
         update_bank(d.bank);
         m_col_floor = t + 1;
         m_row_floor = max2(m_row_floor, t);
@@ -752,7 +662,7 @@ void Channel::issue(const Cand& d) {
         ++c.acts;
         // ACT timing of the whole pseudo-channel moved; the column candidates gain this bank's.
         update_gparts(b.pc, false, true);
-        invalidate_group(m_cg_of_bank[d.bank], kRowCmd);
+        m_cache[kRowCmd].ok = false;
         update_bank(d.bank);
         break;
     }
@@ -854,7 +764,6 @@ int64_t Channel::step_until(int64_t limit) {
         }
         if (best.time > limit || best.time == kNever) return -1;
         const int64_t t = best.time;
-        complete(best);
         issue(best);
         return t;
     }
@@ -905,7 +814,7 @@ int64_t Channel::drain() {
 // Clamping. Every timer T (Bank act/pre/rd/wr_ok, Group rd/wr/act_ok, Pc rd/wr/act_ok, ref_ok,
 // preab_ok, act_block, preab_block, m_row_bus, the floors) and every slot's `earliest` is read
 // only (1) inside a max whose result is then either maxed with a floor f >= F or compared as
-// `r <= f` with such a floor — intrinsic()/rescan()/cache_add() (r = max(local, gpart): the
+// `r <= f` with such a floor — rescan()/update_bank() (r = max(local, gpart): the
 // partition `r <= f` and the value taken, f or r, are the same for max(r, F) since f >= F, and
 // r > f implies r = max(r, F)), eval_refresh(), floor_of(); or (2) to update itself as
 // T = max(T, x). Assignments (faw[i] = t, act_block = t + tRFC − adj, preab_block, m_row_bus,

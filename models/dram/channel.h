@@ -315,10 +315,13 @@ private:
     /// Cached candidates of one bank (recomputed when the bank changes). *_local is the bank's own
     /// part of the ready time (bank timing, arrival); the group/PC part (m_gpart[*_gi]) and the
     /// bus/floor part are added when candidates are compared. *_key is the candidate's age and bank
-    /// as one number, age << m_key_shift | bank (Channel::rescan). One cache line per bank.
+    /// as one number, age << m_key_shift | bank (Channel::rescan); a missing candidate has local
+    /// kNoLocal and key kNoKey (refresh_bank compares old and new). One cache line per bank.
+    static constexpr int64_t kNoLocal = INT64_MAX;
+    static constexpr uint64_t kNoKey = UINT64_MAX;
     struct BankCand {
-        int64_t a_local = 0, h_local = 0, r_local = 0;
-        uint64_t a_key = 0, h_key = 0, r_key = 0;
+        int64_t a_local = kNoLocal, h_local = kNoLocal, r_local = kNoLocal;
+        uint64_t a_key = kNoKey, h_key = kNoKey, r_key = kNoKey;
         int32_t h_slot = -1, r_slot = -1;
         // Indices into m_gpart: column part of the active request's kind / of the current mode's
         // hits, ACT part of the bank's group (PRE: the dummy group's, always 0).
@@ -357,7 +360,6 @@ private:
         uint32_t bank = 0;
         uint32_t pc = 0;
         Kind kind = kNone;
-        bool from_active = false;
     };
     /// Running minimum of (time, age) with branch-free updates (the hot loop of the model).
     struct Min {
@@ -375,11 +377,11 @@ private:
     /// Candidate classes: column command of an active request, column command of a row hit, row
     /// command (ACT/PRE).
     enum Cls { kActCol = 0, kHitCol = 1, kRowCmd = 2 };
-    /// Per cache group (kCacheGroupPcs pseudo-channels) and class, the best candidate for a floor F
-    /// (the bus/slot bound shared by the channel) from the candidates' intrinsic ready times r
-    /// (bank + group + pseudo-channel parts): the oldest with r <= F ("ready"), else the minimum
-    /// (r, age) ("next"). It stays valid while the group's candidates do not change (additions are
-    /// merged, removing a non-best one changes nothing) and the floor does not pass its answer.
+    /// Per class, the best candidate for a floor F (the bus/slot bound shared by the channel) from
+    /// the candidates' intrinsic ready times r (bank + group + pseudo-channel parts): the oldest
+    /// with r <= F ("ready"), else the minimum (r, age) ("next"). It stays valid while the class's
+    /// candidates do not change (additions are merged, removing a non-best one changes nothing)
+    /// and the floor does not pass its answer.
     /// `next` is read only when no candidate is ready (a rescan that finds a ready one leaves it
     /// empty; additions may still fill it, removals of its bank invalidate the cache: harmless).
     struct ClassCache {
@@ -388,34 +390,29 @@ private:
         Min ready, next;
     };
 
-    int64_t intrinsic(uint32_t bi, int cls) const;
     int64_t floor_of(int cls) const {
         return cls == kRowCmd ? max_i64(m_row_bus, m_row_floor) : m_col_floor;
     }
     static int64_t max_i64(int64_t a, int64_t b) { return a > b ? a : b; }
-    bool has_cand(uint32_t bi, int cls) const;
-    uint64_t cand_seq(uint32_t bi, int cls) const;
-    void rescan(uint32_t group, int cls, int64_t f);
-    void cache_add(uint32_t bi, int cls);
-    void cache_remove(uint32_t bi, int cls);
-    void refresh_bank(uint32_t bi);
-    /// refresh_bank + keep the pseudo-channel caches of this bank's classes consistent.
+    void rescan(int cls, int64_t f);
+    /// Merges bank bi's candidate (intrinsic ready time r, age seq) into a valid cache.
+    static void cache_merge(ClassCache& cc, uint32_t bi, int64_t r, uint64_t seq);
+    /// Recomputes bank bi's candidates; returns the classes (bit 1 << cls) whose candidate changed.
+    uint32_t refresh_bank(uint32_t bi);
+    /// refresh_bank + keep the caches of this bank's classes consistent.
     void update_bank(uint32_t bi);
     void refresh_all_banks();
-    void invalidate_group(uint32_t g, int cls) {
-        m_cache[g * 3 + static_cast<uint32_t>(cls)].ok = false;
-    }
     void invalidate_all();
     void eval_refresh(Cand& out) const;
     void ensure_bests();
-    /// `out` = the best candidate of class `cls` at floor f over all cache groups (time, age and
-    /// bank; Cand() if there is none), rescanning stale caches.
+    /// `out` = the best candidate of class `cls` at floor f (time, age and bank; time kNever if
+    /// there is none), rescanning a stale cache.
     void class_best(int cls, int64_t f, Cand& out);
     /// m_best_row from the row class (or the pending refresh when `rp`).
     void set_row_best(bool rp);
     const Cand& choose() const;
     Cand& choose() { return const_cast<Cand&>(static_cast<const Channel*>(this)->choose()); }
-    void complete(Cand& c) const;
+    /// Issues d, one of m_best_act, m_best_hit, m_best_row.
     void issue(const Cand& d);
     void log_command(const Cand& d);
     void trigger_refresh();
@@ -513,19 +510,15 @@ private:
     size_t m_ref_head = 0;
     int64_t m_max_done = -1;
     int64_t m_last_cmd = -1;  // cycle of the last command issued
-    /// Pseudo-channels sharing one candidate cache. Caches per pseudo-channel survive commands in
-    /// the other ones, but measured (bench_hbm, HBM2 and HBM3 random) one cache per channel is
-    /// faster: rescans are as frequent and the combine step is cheaper.
-    static constexpr uint32_t kCacheGroupPcs = 64;
-    uint32_t m_ncg = 1;  // cache groups
     uint32_t m_groups_per_pc = 1;  // m_groups.size() / m_pcs.size()
     uint32_t m_key_shift = 0;  // bits of a flat bank index in a rescan key (age << shift | bank)
-    std::vector<uint32_t> m_cg_of_bank;
-    std::vector<ClassCache> m_cache;  // per cache group × class
-    std::vector<std::pair<size_t, uint64_t>>
-        m_group_words;                         // per cache group: (word, bits) of its banks
-    std::vector<uint32_t> m_group_word_begin;  // index into m_group_words per cache group (+ end)
-    Cand m_best_act, m_best_hit, m_best_row;   // combined over pseudo-channels
+    /// One candidate cache per class for the whole channel. Caches per pseudo-channel survive
+    /// commands in the other ones, but measured one cache per channel is faster: rescans are as
+    /// frequent and the combine step is cheaper (bench_hbm, HBM2 and HBM3 random; memtest random
+    /// HBM2 with per-PC caches and ACT, PRE as separate classes whose answers hold for a range of
+    /// floors: 0.64 s against 0.42 s).
+    ClassCache m_cache[3];
+    Cand m_best_act, m_best_hit, m_best_row;   // per class (issue() tells them by address)
     bool m_bests_ok = false;
     bool m_row_stale = false;   // with m_bests_ok: m_best_row must be recomputed (enqueue)
     bool m_bests_mode = false;  // read/write mode the bests were chosen under

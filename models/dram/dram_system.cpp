@@ -38,6 +38,7 @@ DramSystem::DramSystem(const SystemConfig& cfg) : m_cfg(cfg) {
     m_banks = static_cast<uint32_t>(o.banks_per_group);
     m_tck_ps = m_cfg.spec.timing.tck_ps;
     m_burst_bytes = o.burst_bytes();
+    m_burst_shift = static_cast<uint32_t>(__builtin_ctzll(m_burst_bytes));
     m_capacity = capacity_bytes(m_cfg.spec, m_cfg.stacks);
     const uint64_t n = o.channels * m_cfg.stacks;
     // Channels are constructed alike: with fast_stream they start sharing one state object.

@@ -89,7 +89,7 @@ public:
         uint32_t channel, bank, row;
     };
     BurstTarget target(uint64_t addr) {
-        const uint64_t k = addr / m_burst_bytes;
+        const uint64_t k = addr >> m_burst_shift;
         const uint64_t hi = k >> m_low_bits;
         if (hi != m_target_hi) {
             m_target_hi = hi;
@@ -212,6 +212,7 @@ private:
     uint32_t m_low_bits = 0;
     uint32_t m_sids, m_groups, m_banks;
     uint64_t m_tck_ps, m_burst_bytes, m_capacity;
+    uint32_t m_burst_shift = 0;  // log2(m_burst_bytes): a power of two (check_spec), no division
     bool m_record = true;
 };
 
