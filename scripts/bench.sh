@@ -177,7 +177,7 @@ done
     echo "# qasim simulation speed"
     echo
     echo "Produced by \`scripts/bench.sh\` (do not edit by hand). $(date -u '+%Y-%m-%d %H:%M UTC'), commit"
-    echo "\`$(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo unknown)\`$(git -C "$ROOT" diff --quiet 2>/dev/null || echo ' + local changes'),"
+    echo "\`$(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo unknown)\`$(git -C "$ROOT" diff --quiet -- . ':(exclude)bench/results.md' 2>/dev/null || echo ' + local changes'),"
     echo "$(nproc) cores, $(sed -n 's/^model name\s*: //p' /proc/cpuinfo | head -n 1),"
     echo "load average at the end $(cut -d' ' -f1-3 /proc/loadavg). Release build, $REPS repetitions per case."
     echo
