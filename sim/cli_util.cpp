@@ -6,6 +6,8 @@
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <string>
+#include <vector>
 
 #include <boost/program_options/errors.hpp>
 #include <systemc>
@@ -14,6 +16,24 @@
 #include "sim/errors.h"
 
 namespace qasim::sim {
+
+std::string resolve_under(const std::string& root, const std::string& p) {
+    namespace fs = std::filesystem;
+    if (p.rfind("zoo:", 0) == 0) return p;
+    const fs::path fp(p);
+    return fp.is_absolute() ? p : (fs::path(root) / fp).lexically_normal().string();
+}
+
+std::string log_tail(const std::string& file, size_t max_lines) {
+    std::ifstream in(file, std::ios::binary);
+    if (!in) return "(no log)";
+    std::vector<std::string> lines;
+    for (std::string l; std::getline(in, l);) lines.push_back(l);
+    std::string out;
+    for (size_t i = lines.size() > max_lines ? lines.size() - max_lines : 0; i < lines.size(); ++i)
+        out += (out.empty() ? "" : "\n") + lines[i];
+    return out.empty() ? "(empty log)" : out;
+}
 
 void write_file_atomic(const std::string& path, const std::string& content) {
     namespace fs = std::filesystem;

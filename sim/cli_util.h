@@ -1,5 +1,6 @@
 #pragma once
 // Shared pieces of the subcommands: atomic file writes, SystemC report set-up, error funnels.
+#include <cstddef>
 #include <functional>
 #include <string>
 
@@ -8,6 +9,11 @@ namespace qasim::sim {
 /// Writes `content` to `path` through a temporary file and a rename, so that a killed process never
 /// leaves a half-written file. Throws ConfigError when the directory cannot be written.
 void write_file_atomic(const std::string& path, const std::string& content);
+/// `p` relative to the folder `root` unless it is absolute; `zoo:` workload specs pass through.
+std::string resolve_under(const std::string& root, const std::string& p);
+/// The last `max_lines` lines of a child run's log file, for error messages ("(no log)" when it
+/// cannot be read, "(empty log)" when it is empty).
+std::string log_tail(const std::string& file, size_t max_lines);
 /// Silences the SystemC banner and routes SystemC reports: fatal errors throw; info is shown only
 /// when `verbose`.
 void setup_systemc_reports(bool verbose);

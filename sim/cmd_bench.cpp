@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <boost/program_options.hpp>
 #include <chrono>
 #include <cmath>
 #include <cstdio>
@@ -21,8 +22,6 @@
 #include <iostream>
 #include <sstream>
 #include <stdexcept>
-
-#include <boost/program_options.hpp>
 
 #include "sim/cli_util.h"
 #include "sim/commands.h"
@@ -52,15 +51,30 @@ struct BenchCase {
 /// int8 activations, KV cache and lm_head (W4A16's fp16 operands cannot run on int8 PEs).
 std::vector<BenchCase> standard_cases() {
     return {
-        {"ViT-B/16 W8A8, tpu_like (HBM2E)", "configs/hw/tpu_like.yaml",
-         "configs/workloads/vit_b16_w8a8.yaml", {}, 0.5, false},
-        {"LLaMA-2-7B W4 decode B=1 L=1024, llm_npu (HBM2E)", "configs/hw/llm_npu.yaml",
-         "zoo:llama2-7b:decode?quant=W4A16KV2&context=1024", {}, 1.0, false},
-        {"LLaMA-2-7B W4A8KV8 decode B=1 L=1024, tpu_like (HBM2E)", "configs/hw/tpu_like.yaml",
-         "zoo:llama2-7b:decode?quant=W4A8KV8,lm_head=int8/channel/fp32&context=1024", {}, 1.0,
+        {"ViT-B/16 W8A8, tpu_like (HBM2E)",
+         "configs/hw/tpu_like.yaml",
+         "configs/workloads/vit_b16_w8a8.yaml",
+         {},
+         0.5,
          false},
-        {"LLaMA-2-70B W4 prefill S=2048, llm_npu (HBM2E)", "configs/hw/llm_npu.yaml",
-         "zoo:llama2-70b:prefill?seq=2048&quant=W4A16", {}, 30.0, true},
+        {"LLaMA-2-7B W4 decode B=1 L=1024, llm_npu (HBM2E)",
+         "configs/hw/llm_npu.yaml",
+         "zoo:llama2-7b:decode?quant=W4A16KV2&context=1024",
+         {},
+         1.0,
+         false},
+        {"LLaMA-2-7B W4A8KV8 decode B=1 L=1024, tpu_like (HBM2E)",
+         "configs/hw/tpu_like.yaml",
+         "zoo:llama2-7b:decode?quant=W4A8KV8,lm_head=int8/channel/fp32&context=1024",
+         {},
+         1.0,
+         false},
+        {"LLaMA-2-70B W4 prefill S=2048, llm_npu (HBM2E)",
+         "configs/hw/llm_npu.yaml",
+         "zoo:llama2-70b:prefill?seq=2048&quant=W4A16",
+         {},
+         30.0,
+         true},
     };
 }
 
@@ -73,28 +87,6 @@ struct Timing {
     double sim_time_ns = 0;
 };
 
-std::string resolve(const fs::path& root, const std::string& p) {
-    if (p.rfind("zoo:", 0) == 0) return p;
-    const fs::path fp(p);
-    return fp.is_absolute() ? p : (root / fp).lexically_normal().string();
-}
-
-std::string tail_of(const std::string& file, size_t max_lines) {
-    std::string text;
-    try {
-        text = read_text_file(file, "run log");
-    } catch (const ConfigError&) {
-        return "(no log)";
-    }
-    std::vector<std::string> lines;
-    std::istringstream is(text);
-    for (std::string l; std::getline(is, l);) lines.push_back(l);
-    std::string out;
-    for (size_t i = lines.size() > max_lines ? lines.size() - max_lines : 0; i < lines.size(); ++i)
-        out += (out.empty() ? "" : "\n") + lines[i];
-    return out.empty() ? "(empty log)" : out;
-}
-
 /// One run of `c` in its own process; adds its wall and CPU time and peak RSS to `t`.
 void time_once(const BenchCase& c, const fs::path& root, const std::string& self, Timing& t) {
     std::string tmpl = (fs::temp_directory_path() / "qasim-bench.XXXXXX").string();
@@ -102,8 +94,9 @@ void time_once(const BenchCase& c, const fs::path& root, const std::string& self
         throw ConfigError("cannot create a temporary folder under " +
                           fs::temp_directory_path().string() + ": " + std::strerror(errno));
     const fs::path dir(tmpl);
-    std::vector<std::string> argv = {self, "run", "--hw", resolve(root, c.hw), "--workload",
-                                     resolve(root, c.workload)};
+    std::vector<std::string> argv = {self,         "run",
+                                     "--hw",       resolve_under(root.string(), c.hw),
+                                     "--workload", resolve_under(root.string(), c.workload)};
     for (const auto& s : c.set) argv.insert(argv.end(), {"--set", s});
     argv.insert(argv.end(), {"--out", (dir / "out").string(), "--quiet"});
     std::vector<char*> args;
@@ -145,7 +138,7 @@ void time_once(const BenchCase& c, const fs::path& root, const std::string& self
             c.name + ": `qasim " + cmd + "` " +
             (WIFSIGNALED(st) ? "was killed by signal " + std::to_string(WTERMSIG(st))
                              : "exited with code " + std::to_string(WEXITSTATUS(st))) +
-            ":\n" + tail_of(log, 20);
+            ":\n" + log_tail(log, 20);
         const bool bad_input = WIFEXITED(st) && WEXITSTATUS(st) == 2;
         fs::remove_all(dir);
         if (bad_input) throw ConfigError(what);
@@ -232,7 +225,7 @@ int cmd_bench(int argc, char** argv) {
         const fs::path root_path(root);
         for (const auto& c : cases) {
             for (const std::string* p : {&c.hw, &c.workload}) {
-                const std::string r = resolve(root_path, *p);
+                const std::string r = resolve_under(root, *p);
                 if (r.rfind("zoo:", 0) == 0 || fs::is_regular_file(r)) continue;
                 throw ConfigError(
                     std::string(p == &c.hw ? "--hw" : "--workload") + " '" + *p +
@@ -278,8 +271,9 @@ int cmd_bench(int argc, char** argv) {
             std::cout << w.str();
             return 0;
         }
-        std::cout << "\n| case | wall s, median (min–max) | CPU s | sim ns / wall s | peak RSS MB | "
-                     "target | met |\n|---|---|---|---|---|---|---|\n";
+        std::cout
+            << "\n| case | wall s, median (min–max) | CPU s | sim ns / wall s | peak RSS MB | "
+               "target | met |\n|---|---|---|---|---|---|---|\n";
         for (size_t i = 0; i < cases.size(); ++i) {
             const BenchCase& c = cases[i];
             const Timing& t = timings[i];

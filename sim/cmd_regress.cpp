@@ -51,30 +51,6 @@ std::string emit_yaml(const YAML::Node& n) {
     return std::string(out.c_str()) + "\n";
 }
 
-/// A case's path (hw file, trace) relative to the repo root; `zoo:` specs pass through.
-std::string resolve(const fs::path& root, const std::string& p) {
-    if (p.rfind("zoo:", 0) == 0) return p;
-    const fs::path fp(p);
-    return fp.is_absolute() ? p : (root / fp).lexically_normal().string();
-}
-
-/// The last `max_lines` lines of a run's log, for messages.
-std::string log_tail(const fs::path& log, size_t max_lines) {
-    std::string text;
-    try {
-        text = read_text_file(log.string(), "run log");
-    } catch (const ConfigError&) {
-        return "(no log)";
-    }
-    std::vector<std::string> lines;
-    std::istringstream is(text);
-    for (std::string l; std::getline(is, l);) lines.push_back(l);
-    std::string out;
-    for (size_t i = lines.size() > max_lines ? lines.size() - max_lines : 0; i < lines.size(); ++i)
-        out += (out.empty() ? "" : "\n") + lines[i];
-    return out.empty() ? "(empty log)" : out;
-}
-
 /// Prepares a case's output directory, inline files and argv.
 void prepare(Job& job, const std::string& self, const fs::path& root, const std::string& keep) {
     const GoldenCase& c = *job.c;
@@ -101,7 +77,7 @@ void prepare(Job& job, const std::string& self, const fs::path& root, const std:
         hw = (job.dir / "golden_hw.yaml").string();
         write_file_atomic(hw, emit_yaml(c.hw));
     } else {
-        hw = resolve(root, c.hw.Scalar());
+        hw = resolve_under(root.string(), c.hw.Scalar());
     }
     if (c.is_memtest()) {
         // `qasim memtest` prints its JSON report on stdout (DIR/stdout.txt).
@@ -119,7 +95,7 @@ void prepare(Job& job, const std::string& self, const fs::path& root, const std:
         wl = (job.dir / "golden_workload.yaml").string();
         write_file_atomic(wl, emit_yaml(c.workload));
     } else {
-        wl = resolve(root, c.workload.Scalar());
+        wl = resolve_under(root.string(), c.workload.Scalar());
     }
     job.argv = {self, "run", "--hw", hw, "--workload", wl};
     for (const auto& s : c.set) {
@@ -176,7 +152,7 @@ CaseResult finish(const Job& job) {
         r.message = job.c->file + ": `qasim " + cmd + "` " +
                     (WIFSIGNALED(st) ? "was killed by signal " + std::to_string(WTERMSIG(st))
                                      : "exited with code " + std::to_string(code)) +
-                    ":\n" + log_tail(log, 20);
+                    ":\n" + log_tail(log.string(), 20);
         return r;
     }
     YAML::Node report;
@@ -351,7 +327,7 @@ int cmd_regress(int argc, char** argv) {
                 GoldenCase c = load_golden_case(f);
                 for (const YAML::Node* n : {&c.hw, &c.workload}) {
                     if (!n->IsScalar()) continue;
-                    const std::string p = resolve(root_path, n->Scalar());
+                    const std::string p = resolve_under(root, n->Scalar());
                     if (p.rfind("zoo:", 0) != 0 && !fs::is_regular_file(p))
                         throw ConfigError(
                             f + ": " + (n == &c.hw ? "hw" : "workload") + ": file '" + n->Scalar() +
