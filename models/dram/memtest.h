@@ -7,7 +7,9 @@
 //   burst the channel's queue cannot take blocks everything behind it (head-of-line blocking);
 // - with `outstanding` = K > 0, at most K requests are in flight (K = 1: unloaded latency);
 // - a trace may give a cycle per request: it is not offered before that cycle;
-// - a read completes when its last burst's data has returned; latency = completion − acceptance;
+// - a read completes when its last burst's data has returned; latency = completion − acceptance,
+//   where acceptance is the first cycle a command for the request can issue, the cycle after it
+//   was offered (Channel::enqueue; why this is the reference's acceptance: memtest.cpp);
 //   bandwidth = requests × bytes / time until the last read returned (last write if no read).
 #include <cstdint>
 #include <random>
