@@ -1,8 +1,12 @@
 #include "sim/cli_util.h"
 
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cerrno>
 #include <cstdio>
 #include <cstdlib>
-#include <unistd.h>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
@@ -33,6 +37,36 @@ std::string log_tail(const std::string& file, size_t max_lines) {
     for (size_t i = lines.size() > max_lines ? lines.size() - max_lines : 0; i < lines.size(); ++i)
         out += (out.empty() ? "" : "\n") + lines[i];
     return out.empty() ? "(empty log)" : out;
+}
+
+pid_t spawn_process(std::vector<std::string> argv, const std::string& out, const std::string& err,
+                    const std::string& cwd) {
+    std::vector<char*> args;
+    for (auto& a : argv) args.push_back(a.data());
+    args.push_back(nullptr);
+    const std::string out_path = out.empty() ? "/dev/null" : out;
+    const pid_t pid = ::fork();
+    if (pid < 0) throw ConfigError("cannot start a process: " + std::string(std::strerror(errno)));
+    if (pid > 0) return pid;
+    // Child: only async-signal-safe calls between fork and exec.
+    const int fi = ::open("/dev/null", O_RDONLY);
+    if (fi >= 0) {
+        ::dup2(fi, 0);
+        ::close(fi);
+    }
+    const int fo = ::open(out_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    if (fo >= 0) {
+        ::dup2(fo, 1);
+        ::close(fo);
+    }
+    const int fe = ::open(err.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    if (fe >= 0) {
+        ::dup2(fe, 2);
+        ::close(fe);
+    }
+    if (::chdir(cwd.c_str()) != 0) ::_exit(127);
+    ::execv(args[0], args.data());
+    ::_exit(127);
 }
 
 void write_file_atomic(const std::string& path, const std::string& content) {

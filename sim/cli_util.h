@@ -1,8 +1,11 @@
 #pragma once
 // Shared pieces of the subcommands: atomic file writes, SystemC report set-up, error funnels.
+#include <sys/types.h>
+
 #include <cstddef>
 #include <functional>
 #include <string>
+#include <vector>
 
 namespace qasim::sim {
 
@@ -14,6 +17,11 @@ std::string resolve_under(const std::string& root, const std::string& p);
 /// The last `max_lines` lines of a child run's log file, for error messages ("(no log)" when it
 /// cannot be read, "(empty log)" when it is empty).
 std::string log_tail(const std::string& file, size_t max_lines);
+/// Starts `argv` (argv[0]: the executable's path) in a child process with stdin from /dev/null,
+/// stdout to the file `out` ("" : /dev/null) and stderr to the file `err`, in the folder `cwd`;
+/// returns its pid (the caller waits for it). Throws ConfigError when no process can be started.
+pid_t spawn_process(std::vector<std::string> argv, const std::string& out, const std::string& err,
+                    const std::string& cwd);
 /// Silences the SystemC banner and routes SystemC reports: fatal errors throw; info is shown only
 /// when `verbose`.
 void setup_systemc_reports(bool verbose);

@@ -7,21 +7,20 @@
 // tree) against their targets; scripts/bench.sh adds the simple_dram variants, the sweep and the
 // Google Benchmark hot paths and writes bench/results.md. Exit: 0 (timings are reported, not
 // judged: a missed target is shown as such), 2 bad options or a run that rejects its input.
-#include <fcntl.h>
 #include <sys/resource.h>
 #include <sys/wait.h>
-#include <unistd.h>
 
 #include <algorithm>
-#include <boost/program_options.hpp>
+#include <cerrno>
 #include <chrono>
-#include <cmath>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <filesystem>
 #include <iostream>
-#include <sstream>
 #include <stdexcept>
+
+#include <boost/program_options.hpp>
 
 #include "sim/cli_util.h"
 #include "sim/commands.h"
@@ -87,41 +86,30 @@ struct Timing {
     double sim_time_ns = 0;
 };
 
+/// Removes a temporary folder when it goes out of scope (also when a run fails).
+struct TempDir {
+    fs::path path;
+    ~TempDir() {
+        std::error_code ec;
+        fs::remove_all(path, ec);
+    }
+};
+
 /// One run of `c` in its own process; adds its wall and CPU time and peak RSS to `t`.
 void time_once(const BenchCase& c, const fs::path& root, const std::string& self, Timing& t) {
     std::string tmpl = (fs::temp_directory_path() / "qasim-bench.XXXXXX").string();
     if (::mkdtemp(tmpl.data()) == nullptr)
         throw ConfigError("cannot create a temporary folder under " +
                           fs::temp_directory_path().string() + ": " + std::strerror(errno));
-    const fs::path dir(tmpl);
-    std::vector<std::string> argv = {self,         "run",
+    const TempDir dir{tmpl};
+    std::vector<std::string> full = {self,         "run",
                                      "--hw",       resolve_under(root.string(), c.hw),
                                      "--workload", resolve_under(root.string(), c.workload)};
-    for (const auto& s : c.set) argv.insert(argv.end(), {"--set", s});
-    argv.insert(argv.end(), {"--out", (dir / "out").string(), "--quiet"});
-    std::vector<char*> args;
-    for (auto& a : argv) args.push_back(a.data());
-    args.push_back(nullptr);
-    const std::string log = (dir / "run.log").string();
+    for (const auto& s : c.set) full.insert(full.end(), {"--set", s});
+    full.insert(full.end(), {"--out", (dir.path / "out").string(), "--quiet"});
+    const std::string log = (dir.path / "run.log").string();
     const auto start = std::chrono::steady_clock::now();
-    const pid_t pid = ::fork();
-    if (pid < 0) throw ConfigError("cannot start a process: " + std::string(std::strerror(errno)));
-    if (pid == 0) {
-        // Only async-signal-safe calls between fork and exec.
-        const int fn = ::open("/dev/null", O_RDWR);
-        if (fn >= 0) {
-            ::dup2(fn, 0);
-            ::dup2(fn, 1);
-            ::close(fn);
-        }
-        const int fe = ::open(log.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-        if (fe >= 0) {
-            ::dup2(fe, 2);
-            ::close(fe);
-        }
-        ::execv(args[0], args.data());
-        ::_exit(127);
-    }
+    const pid_t pid = spawn_process(full, "", log, ".");
     int st = 0;
     struct rusage ru {};
     pid_t got;
@@ -131,17 +119,15 @@ void time_once(const BenchCase& c, const fs::path& root, const std::string& self
     const double wall =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     if (got < 0) throw std::runtime_error("wait4 failed: " + std::string(std::strerror(errno)));
-    std::string cmd;
-    for (size_t i = 1; i + 3 < argv.size(); ++i) cmd += (i > 1 ? " " : "") + argv[i];
     if (!WIFEXITED(st) || WEXITSTATUS(st) != 0) {
+        std::string cmd;  // the run's command line without its temporary --out
+        for (size_t i = 1; i + 3 < full.size(); ++i) cmd += (i > 1 ? " " : "") + full[i];
         const std::string what =
             c.name + ": `qasim " + cmd + "` " +
             (WIFSIGNALED(st) ? "was killed by signal " + std::to_string(WTERMSIG(st))
                              : "exited with code " + std::to_string(WEXITSTATUS(st))) +
             ":\n" + log_tail(log, 20);
-        const bool bad_input = WIFEXITED(st) && WEXITSTATUS(st) == 2;
-        fs::remove_all(dir);
-        if (bad_input) throw ConfigError(what);
+        if (WIFEXITED(st) && WEXITSTATUS(st) == 2) throw ConfigError(what);  // bad input
         throw std::runtime_error(what);
     }
     const auto secs = [](const timeval& v) {
@@ -150,10 +136,9 @@ void time_once(const BenchCase& c, const fs::path& root, const std::string& self
     t.wall_s.push_back(wall);
     t.cpu_s.push_back(secs(ru.ru_utime) + secs(ru.ru_stime));
     t.peak_rss_mb = std::max(t.peak_rss_mb, static_cast<double>(ru.ru_maxrss) / 1024.0);  // KiB
-    const std::string report = (dir / "out" / "report.json").string();
+    const std::string report = (dir.path / "out" / "report.json").string();
     const YAML::Node rep = load_yaml_text(read_text_file(report, "report"), report);
     t.sim_time_ns = rep["total"]["time_ns"].as<double>();
-    fs::remove_all(dir);
 }
 
 double median(std::vector<double> v) {
@@ -180,7 +165,7 @@ int cmd_bench(int argc, char** argv) {
     return guarded("bench", [&] {
         std::string hw, workload, root = ".";
         std::vector<std::string> sets;
-        unsigned reps = 3;
+        long long reps = 3;  // signed: "-1" is reported as -1, not wrapped
         bool long_cases = false, json = false;
         po::options_description desc(
             "qasim bench: time whole runs, one process per run (median wall, median CPU, "
@@ -242,7 +227,7 @@ int cmd_bench(int argc, char** argv) {
                       << std::flush;
         std::vector<Timing> timings(cases.size());
         for (size_t i = 0; i < cases.size(); ++i)
-            for (unsigned r = 0; r < reps; ++r) time_once(cases[i], root_path, self, timings[i]);
+            for (long long r = 0; r < reps; ++r) time_once(cases[i], root_path, self, timings[i]);
 
         if (json) {
             JsonWriter w;

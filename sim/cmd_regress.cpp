@@ -4,7 +4,6 @@
 // executable), compares the report with the expected metrics and prints a table. Exit: 0 all
 // pass, 1 a mismatch or a run that failed, 2 a malformed case (bad file, unknown metric path) or
 // an --update refused for an independent source.
-#include <fcntl.h>
 #include <fnmatch.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -109,32 +108,9 @@ void prepare(Job& job, const std::string& self, const fs::path& root, const std:
 /// fork/exec of this executable; stdout goes to DIR/stdout.txt, stderr to DIR/run.log; the child
 /// runs in `root`.
 void spawn(Job& job, const fs::path& root) {
-    std::vector<char*> args;
-    for (auto& a : job.argv) args.push_back(a.data());
-    args.push_back(nullptr);
-    const std::string log = (job.dir / "run.log").string();
-    const std::string out = (job.dir / "stdout.txt").string();
-    const std::string cwd = root.string();
     job.start = std::chrono::steady_clock::now();
-    const pid_t pid = ::fork();
-    if (pid < 0) throw ConfigError("cannot start a process: " + std::string(std::strerror(errno)));
-    if (pid == 0) {
-        // Only async-signal-safe calls between fork and exec.
-        const int fo = ::open(out.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-        if (fo >= 0) {
-            ::dup2(fo, 1);
-            ::close(fo);
-        }
-        const int fe = ::open(log.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-        if (fe >= 0) {
-            ::dup2(fe, 2);
-            ::close(fe);
-        }
-        if (::chdir(cwd.c_str()) != 0) ::_exit(127);
-        ::execv(args[0], args.data());
-        ::_exit(127);
-    }
-    job.pid = pid;
+    job.pid = spawn_process(job.argv, (job.dir / "stdout.txt").string(),
+                            (job.dir / "run.log").string(), root.string());
 }
 
 CaseResult finish(const Job& job) {

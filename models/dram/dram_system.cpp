@@ -214,7 +214,7 @@ void DramSystem::bin_bursts(uint64_t k0, uint64_t k1) {
         // and only one of them is built (LLaMA-2-70B prefill: bin building 15 % → 5 % of the
         // run, and no comparison of equal bins in group_channels). A chunk of fewer than 2^L
         // bursts takes the templates below, which are cheaper there (bench_hbm AccessRandom
-        // 182 → 145 ns per 64 B transaction, AccessStream of 4 KiB 203 → 187 ns).
+        // 182 → 145 ns per 64 B transaction, AccessStream of 4 KiB 203 → 190 ns).
         const uint64_t a1 = m_period ? (k0 + m_period - 1) / m_period * m_period : 0;
         const uint64_t e1 = m_period ? (k1 + 1) / m_period * m_period : 0;
         if (m_period != 0 && e1 > a1 && k1 - k0 >= mask) {

@@ -38,10 +38,10 @@ def main():
     assert all(w > 0 for w in c["wall_s"]) and c["peak_rss_mb"] > 0
     assert min(c["wall_s"]) <= c["wall_median_s"] <= max(c["wall_s"])
     assert "target_s" not in c and "met" not in c
-    out = tempfile.mkdtemp(prefix="qasim-bench-")
-    r = run("run", "--hw", HW, "--workload", VIT, "--out", out, "--quiet")
-    assert r.returncode == 0, r.stderr
-    rep = json.load(open(os.path.join(out, "report.json")))
+    with tempfile.TemporaryDirectory(prefix="qasim-bench-") as out:
+        r = run("run", "--hw", HW, "--workload", VIT, "--out", out, "--quiet")
+        assert r.returncode == 0, r.stderr
+        rep = json.load(open(os.path.join(out, "report.json")))
     assert abs(c["sim_time_ns"] - rep["total"]["time_ns"]) <= 1e-9 * rep["total"]["time_ns"], (
         c["sim_time_ns"], rep["total"]["time_ns"])
 
@@ -64,13 +64,15 @@ def main():
 
     # Bad input.
     expect_error(["bench", "--reps", "0"], "--reps 0", "[1, 1000]")
+    expect_error(["bench", "--reps", "-1"], "--reps -1", "[1, 1000]")
     expect_error(["bench", "--hw", HW], "--hw", "needs --workload")
     expect_error(["bench", "--workload", VIT], "--workload", "needs --hw")
     expect_error(["bench", "--set", "units.sa0.rows=64"], "--set", "needs --hw and --workload")
     expect_error(["bench", "--hw", HW, "--workload", VIT, "--long"], "--long")
     expect_error(["bench", "--hw", "no_such.yaml", "--workload", VIT], "no_such.yaml", "not found")
     expect_error(["bench", "--root", "/nonexistent-dir"], "--root", "not a directory")
-    expect_error(["bench"], "source tree", cwd=tempfile.mkdtemp(prefix="qasim-bench-cwd-"))
+    with tempfile.TemporaryDirectory(prefix="qasim-bench-cwd-") as cwd:
+        expect_error(["bench"], "source tree", cwd=cwd)
     # A run that rejects its input: the run's own message comes through.
     expect_error(["bench", "--hw", HW, "--workload", VIT, "--set", "units.sa0.rows=0", "--reps", "1"],
                  "units.sa0.rows", "[1, 65536]", "exited with code 2")
