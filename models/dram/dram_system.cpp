@@ -53,10 +53,32 @@ DramSystem::DramSystem(const SystemConfig& cfg) : m_cfg(cfg) {
                                                                __builtin_ctzll(m_burst_bytes));
     m_low_bits = std::min<uint32_t>(10, burst_index_bits);
     m_low.resize(size_t(1) << m_low_bits);
+    m_low_mask = m_low.size() - 1;
     for (uint64_t k = 0; k < m_low.size(); ++k) {
         const Location l = m_map.decode(k * m_burst_bytes);
         m_low[k].channel = l.channel;
         m_low[k].key = static_cast<uint64_t>(bank_index(l)) << 32 | l.row;
+    }
+    // Low index bits that go to the column (decode of 2^i without channel, bank and row: every
+    // address bit goes to exactly one field).
+    while (m_column_low_bits < m_low_bits) {
+        const LowDecode& d = m_low[size_t(1) << m_column_low_bits];
+        if (d.channel != 0 || d.key != 0) break;
+        ++m_column_low_bits;
+    }
+    // Decode tables of the high bits (hi_part), chunk by chunk: value v of chunk c is burst
+    // index v << (m_low_bits + c · kHiChunkBits). Chunk bits above the mapped ones decode to
+    // nothing (decode ignores them; a shift past bit 63 drops only such bits).
+    const uint32_t hi_bits = burst_index_bits - m_low_bits;
+    m_hi_chunks = std::max<uint32_t>(2, (hi_bits + kHiChunkBits - 1) / kHiChunkBits);
+    m_hi_tab.resize(size_t(m_hi_chunks) << kHiChunkBits);
+    for (uint32_t c = 0; c < m_hi_chunks; ++c) {
+        const uint32_t shift = m_low_bits + c * kHiChunkBits + m_burst_shift;
+        for (uint64_t v = 0; v <= kHiChunkMask; ++v) {
+            const Location l = shift < 64 ? m_map.decode(v << shift) : Location{};
+            m_hi_tab[(size_t(c) << kHiChunkBits) | v] = {
+                l.channel, static_cast<uint64_t>(bank_index(l)) << 32 | l.row};
+        }
     }
     for (size_t k = m_low.size(); k-- > 0;) {
         const bool same = k + 1 < m_low.size() && m_low[k + 1].channel == m_low[k].channel &&

@@ -95,11 +95,14 @@ public:
             m_target_hi = hi;
             m_target_hi_part = hi_part(hi);
         }
-        const LowDecode& lo = m_low[k & ((uint64_t(1) << m_low_bits) - 1)];
+        const LowDecode& lo = m_low[k & m_low_mask];
         const uint64_t key = lo.key | m_target_hi_part.key;
         return {lo.channel | m_target_hi_part.channel, static_cast<uint32_t>(key >> 32),
                 static_cast<uint32_t>(key)};
     }
+    /// The number of low burst-index bits that select a column only (HBM2 reference map: 1, Co1):
+    /// bursts whose indices differ only in these bits have the same target().
+    uint32_t column_low_bits() const { return m_column_low_bits; }
     /// Banks with an open row in channel c (read-only: keeps shared states shared).
     uint32_t open_rows(uint32_t c) const { return m_channels[c]->open_rows(); }
     /// Records of finished bursts (when recording is on); the caller consumes and clears them.
@@ -159,10 +162,35 @@ private:
         uint32_t channel;
         uint64_t key;
     };
+    /// From tables of kHiChunkBits bits each (m_hi_tab: the decode of every value of chunk c,
+    /// shifted to its place above the low bits), ORed like the low decode (the argument of
+    /// bin_bursts: every address bit goes to one bit of one field, and the flat bank index
+    /// concatenates power-of-two fields); bits above the mapped ones are ignored, as by decode.
+    /// memtest random decodes new high bits for nearly every request: a full decode was ~90
+    /// instructions, the two chunk lookups (HBM2's 18 high bits) ~12.
     HiPart hi_part(uint64_t hi) const {
-        const Location l = m_map.decode((hi << m_low_bits) * m_burst_bytes);
-        return {l.channel, static_cast<uint64_t>(bank_index(l)) << 32 | l.row};
+        const HiPart* t = m_hi_tab.data();
+        const HiPart& a = t[hi & kHiChunkMask];
+        const HiPart& b = t[kHiChunkEntries | ((hi >> kHiChunkBits) & kHiChunkMask)];
+        HiPart p{a.channel | b.channel, a.key | b.key};
+        for (uint32_t c = 2; c < m_hi_chunks; ++c) {
+            const HiPart& e =
+                t[(size_t(c) << kHiChunkBits) | ((hi >> (c * kHiChunkBits)) & kHiChunkMask)];
+            p.channel |= e.channel;
+            p.key |= e.key;
+        }
+        return p;
     }
+    /// 10 bits per chunk: 1,024 entries of 16 B (16 KB) per chunk, as the low table. At least two
+    /// chunks (a chunk above the mapped bits decodes to zeros), at most six (at most 63 mapped
+    /// bits, 10 of them low).
+    static constexpr uint32_t kHiChunkBits = 10;
+    static constexpr size_t kHiChunkEntries = size_t(1) << kHiChunkBits;
+    static constexpr uint64_t kHiChunkMask = kHiChunkEntries - 1;
+    std::vector<HiPart> m_hi_tab;  // chunk c at [c << kHiChunkBits, (c + 1) << kHiChunkBits)
+    uint64_t m_low_mask = 0;       // 2^m_low_bits − 1
+    uint32_t m_column_low_bits = 0;
+    uint32_t m_hi_chunks = 0;
     uint64_t m_target_hi = UINT64_MAX;  // target(): the high bits decoded last, and their decode
     HiPart m_target_hi_part{0, 0};
     /// The bins of a range [lo_begin, lo_end] of low values (per channel of the low decode, its

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cmath>
 #include <functional>
 #include <queue>
 #include <stdexcept>
@@ -12,32 +13,60 @@ PatternSource::PatternSource(const PatternConfig& c) : m_cfg(c), m_rng(c.seed) {
     if (c.request_bytes == 0 || c.span_bytes < c.request_bytes)
         throw std::invalid_argument("pattern: span must hold at least one request");
     m_slots = c.span_bytes / c.request_bytes;
+    // Masks for powers of two (0 otherwise; also for 1, where the division gives 0 as well).
+    auto mask_of = [](uint64_t m) { return (m & (m - 1)) == 0 ? m - 1 : 0; };
+    m_slot_mask = mask_of(m_slots);
+    m_span_mask = mask_of(m_slots * c.request_bytes);  // <= span_bytes: no overflow
+    m_req_mask = mask_of(c.request_bytes);
+    // A write when u >= read_ratio, u = j · 2^-53 with j = x >> 11 (an integer < 2^53). Scaling
+    // by 2^53 is exact, so for 0 < read_ratio < 1 that is j >= read_ratio · 2^53, i.e.
+    // j >= ceil(read_ratio · 2^53) (<= 2^53); for read_ratio <= 0 every u qualifies (0). NaN or
+    // read_ratio >= 1: no draw, all reads (as `read_ratio < 1.0` is false).
+    m_draw_write = c.read_ratio < 1.0;
+    if (m_draw_write && c.read_ratio > 0)
+        m_write_from = static_cast<uint64_t>(std::ceil(c.read_ratio * 0x1.0p53));
 }
 
-bool PatternSource::next(MemRequest& r) {
-    if (m_i >= m_cfg.requests) return false;
-    const uint64_t i = m_i++;
+size_t PatternSource::next_batch(MemRequest* out, size_t n) {
+    n = static_cast<size_t>(std::min<uint64_t>(n, m_cfg.requests - m_i));
+    const uint64_t i0 = m_i;
+    m_i += n;
+    const uint64_t rb = m_cfg.request_bytes;
+    // Per request: the address (random: one draw), then the kind (one more draw if
+    // read_ratio < 1), in that order, as one request after the other.
+    auto kind = [&](MemRequest& r) {
+        r.write = m_draw_write && (m_rng() >> 11) >= m_write_from;
+        r.cycle = -1;
+    };
     switch (m_cfg.pattern) {
     case Pattern::stream:
-        r.addr = m_pos * m_cfg.request_bytes;
-        if (++m_pos == m_slots) m_pos = 0;
+        for (size_t j = 0; j < n; ++j) {
+            out[j].addr = m_pos * rb;
+            if (++m_pos == m_slots) m_pos = 0;
+            kind(out[j]);
+        }
         break;
     case Pattern::random:
     case Pattern::mixed:
-        r.addr = (m_rng() % m_slots) * m_cfg.request_bytes;
+        for (size_t j = 0; j < n; ++j) {
+            const uint64_t x = m_rng();
+            out[j].addr = (m_slot_mask ? x & m_slot_mask : x % m_slots) * rb;
+            kind(out[j]);
+        }
         break;
-    case Pattern::stride:
-        r.addr = (i * m_cfg.stride_bytes) % (m_slots * m_cfg.request_bytes);
-        r.addr -= r.addr % m_cfg.request_bytes;
+    case Pattern::stride: {
+        const uint64_t span = m_slots * rb;
+        for (size_t j = 0; j < n; ++j) {
+            uint64_t a = (i0 + j) * m_cfg.stride_bytes;
+            a = m_span_mask ? a & m_span_mask : a % span;
+            a -= m_req_mask ? a & m_req_mask : a % rb;
+            out[j].addr = a;
+            kind(out[j]);
+        }
         break;
     }
-    r.write = false;
-    if (m_cfg.read_ratio < 1.0) {
-        const double u = static_cast<double>(m_rng() >> 11) * 0x1.0p-53;
-        r.write = u >= m_cfg.read_ratio;
     }
-    r.cycle = -1;
-    return true;
+    return n;
 }
 
 int parse_trace_line(const std::string& line, MemRequest* out, std::string* err) {
@@ -113,12 +142,6 @@ struct ReqState {
     bool write = false;
 };
 
-uint64_t next_pow2(uint64_t v) {
-    uint64_t p = 1;
-    while (p < v) p <<= 1;
-    return p;
-}
-
 }  // namespace
 
 MemtestResult run_memtest(DramSystem& dram, RequestSource& src, const MemtestOptions& opt) {
@@ -128,6 +151,9 @@ MemtestResult run_memtest(DramSystem& dram, RequestSource& src, const MemtestOpt
                                     " B is not a multiple of the burst size " + std::to_string(bb) +
                                     " B");
     const uint32_t bursts = static_cast<uint32_t>(opt.request_bytes / bb);
+    // Burst size: a power of two (check_spec: bus_bits and burst_length are).
+    const uint32_t bshift = static_cast<uint32_t>(__builtin_ctzll(bb));
+    const uint32_t col_bits = dram.column_low_bits();
     dram.set_record(true);
     auto& done = dram.completions();
     done.clear();
@@ -135,22 +161,60 @@ MemtestResult run_memtest(DramSystem& dram, RequestSource& src, const MemtestOpt
     const auto& ctrl = dram.config().ctrl;
     const uint64_t slots_per_ch =
         ctrl.read_queue_depth + ctrl.write_queue_depth + dram.config().spec.org.banks_per_channel();
-    const uint64_t ring = next_pow2(nch * slots_per_ch + opt.outstanding + 4);
-    const uint64_t mask = ring - 1;
-    std::vector<ReqState> table(ring);
+    // Requests in flight by slot, the tag given to the channels: a request takes a free slot
+    // (the most recently freed one) and frees it when its last completion is consumed; the table
+    // grows when no slot is free. A ring indexed by request number, sized by the channels' slots,
+    // was not enough: a read can wait (behind write drains) while more younger requests than the
+    // ring holds complete, and its entry was reused: write-heavy runs (hbm2_reference, read
+    // ratio 0.2-0.3 or 32 B requests; bitmod mixed) reported read latencies 0.1-3 % too low.
+    std::vector<ReqState> table;
+    std::vector<uint64_t> free_slots;
+    table.reserve(nch * slots_per_ch + opt.outstanding + 4);  // typically enough: no regrowth
+    free_slots.reserve(table.capacity());
+    // Completions are consumed in batches of at least kLazy when no outstanding limit needs them
+    // at once (consume() only accumulates results then; their entries stay taken until then).
+    // 32: a few channel commands' worth; the batch's table loads overlap (prefetched).
+    constexpr size_t kLazy = 32;
+    const size_t lazy = opt.outstanding ? 1 : kLazy;
 
     // Known completion times of requests whose last burst has issued (for the outstanding limit).
     std::priority_queue<int64_t, std::vector<int64_t>, std::greater<int64_t>> finished;
     uint64_t unknown = 0;  // accepted requests with bursts not yet issued
-    std::vector<uint32_t> read_lat;
+    // Read latencies (cycles, as uint32_t): a histogram of those below kHistCap (grown on
+    // demand) and the list of the others (rare). That is all the mean and the percentiles need:
+    // count and sum come from both, and the k-th smallest value is in the histogram if it holds
+    // more than k values, else in the list. Cheaper than a list of every latency (fewer
+    // instructions per read, 4 B per request less, no pass over the list at the end).
+    // 2^20 values: 8 MB at most.
+    constexpr uint32_t kHistCap = uint32_t(1) << 20;
+    std::vector<uint64_t> hist(1024);  // 1,024: the latencies of the reference runs fit (~100-700)
+    std::vector<uint32_t> big_lat;
+    auto record_latency = [&](uint32_t v) {
+        if (v < hist.size()) {
+            ++hist[v];
+            return;
+        }
+        if (v < kHistCap) {
+            hist.resize(
+                std::min<size_t>(kHistCap, std::max<size_t>(size_t(v) + 1, 2 * hist.size())));
+            ++hist[v];
+            return;
+        }
+        big_lat.push_back(v);
+    };
+    uint64_t writes = 0;
     MemtestResult res;
     int64_t last_read = -1, last_any = -1;
 
     auto consume = [&]() {
+        // The entries first (independent loads, which overlap; they often miss the L1 cache).
+        if (done.size() > 1)
+            for (const Completion& c : done) __builtin_prefetch(&table[c.tag]);
         for (const Completion& c : done) {
-            ReqState& r = table[c.tag & mask];
+            ReqState& r = table[c.tag];
             r.done = std::max(r.done, c.cycle);
             if (--r.remaining == 0) {
+                free_slots.push_back(c.tag);
                 --unknown;
                 if (opt.outstanding) finished.push(r.done);
                 last_any = std::max(last_any, r.done);
@@ -167,7 +231,7 @@ MemtestResult run_memtest(DramSystem& dram, RequestSource& src, const MemtestOpt
                     // `arrive` gave every latency one cycle more than its figures (96.40, 104.65,
                     // 103.84, 41.13 ns against 95.4, 103.6, 102.8, 40.22 for patterns a, b, d, e;
                     // from arrive + 1 they agree within 0.25 %).
-                    read_lat.push_back(static_cast<uint32_t>(r.done - (r.arrive + 1)));
+                    record_latency(static_cast<uint32_t>(r.done - (r.arrive + 1)));
                 }
             }
         }
@@ -195,9 +259,25 @@ MemtestResult run_memtest(DramSystem& dram, RequestSource& src, const MemtestOpt
     };
 
     int64_t tf = 0;  // cycle at which the front end offers the next request
-    MemRequest q;
+    // Requests are pulled in batches (one virtual call per batch); a source does not see the
+    // simulation, so pulling ahead changes nothing. 64 requests: 1.5 KB.
+    constexpr size_t kBatch = 64;
+    MemRequest batch[kBatch];
+    DramSystem::BurstTarget first_bt[kBatch];
+    size_t batch_n = 0, batch_i = 0;
     uint64_t id = 0;
-    while (src.next(q)) {
+    for (;;) {
+        if (batch_i == batch_n) {
+            batch_n = src.next_batch(batch, kBatch);
+            batch_i = 0;
+            if (batch_n == 0) break;
+            // The first target of every request of the batch, decoded ahead: independent
+            // table loads (random addresses miss the L1 cache) overlap, instead of stalling the
+            // request loop one by one.
+            for (size_t j = 0; j < batch_n; ++j) first_bt[j] = dram.target(batch[j].addr);
+        }
+        const DramSystem::BurstTarget bt0 = first_bt[batch_i];
+        const MemRequest q = batch[batch_i++];  // a copy: the calls below cannot change it
         if (q.cycle > tf) tf = q.cycle;
         if (opt.outstanding) {
             for (;;) {
@@ -222,38 +302,58 @@ MemtestResult run_memtest(DramSystem& dram, RequestSource& src, const MemtestOpt
                 consume();
             }
         }
-        ReqState& st = table[id & mask];
-        st.arrive = -1;
+        uint64_t slot;
+        if (free_slots.empty()) {
+            slot = table.size();
+            table.emplace_back();
+        } else {
+            slot = free_slots.back();
+            free_slots.pop_back();
+        }
+        ReqState& st = table[slot];  // consume() below does not grow the table
         st.done = -1;
         st.remaining = bursts;
         st.write = q.write;
         ++unknown;
-        for (uint32_t k = 0; k < bursts; ++k) {
-            // Channel, bank and row from DramSystem's low-bit table (no full decode per burst).
-            const DramSystem::BurstTarget bt = dram.target(q.addr + k * bb);
+        // Bursts whose indices differ only in the column bits below column_low_bits() share the
+        // target (a 64 B request of HBM2: one decode for both bursts): then the request is one
+        // run of bursts to one target, else one run per burst. A request that wraps around 2^64
+        // has a last index with other high bits: one run per burst.
+        const uint64_t first_k = q.addr >> bshift;
+        const uint64_t last_k = (q.addr + (bursts - 1) * bb) >> bshift;
+        const uint32_t run = ((first_k ^ last_k) >> col_bits) == 0 ? bursts : 1;
+        for (uint32_t k = 0; k < bursts;) {
+            // Channel, bank and row from DramSystem's decode tables (no full decode per burst).
+            const DramSystem::BurstTarget bt = k == 0 ? bt0 : dram.target(q.addr + k * bb);
             const uint32_t chi = bt.channel;
             Channel& ch = *chs[chi];
-            advance(chi, tf);
-            if (!ch.has_room(q.write)) {
-                quiet[chi] = -1;
-                while (!ch.has_room(q.write)) {
-                    const int64_t x = ch.step();
-                    if (x > tf) tf = x;
+            int64_t& qc = quiet[chi];
+            if (tf > qc) ch.advance_through(tf);  // advance(chi, tf); qc is set below
+            for (const uint32_t end = k + run; k < end; ++k) {
+                // The second burst of a run: advance(chi, tf) would skip (qc = tf).
+                if (!ch.has_room(q.write)) {
+                    while (!ch.has_room(q.write)) {
+                        const int64_t x = ch.step();
+                        if (x > tf) tf = x;
+                    }
+                    ch.advance_through(tf);  // advance(chi, tf) after quiet[chi] = -1 (step issued)
                 }
-                advance(chi, tf);
+                // Completions come only from the calls above. Without an outstanding limit,
+                // nothing reads what consume() computes before the end: it may wait for a batch.
+                if (done.size() >= lazy) consume();
+                if (k == 0) st.arrive = tf;
+                ch.enqueue(bt.bank, bt.row, q.write, tf, slot);
+                // Nothing issues through tf: quiet = tf (every path above reaches tf, so this is
+                // min(quiet, tf)).
+                qc = tf;
             }
-            consume();
-            if (st.arrive < 0) st.arrive = tf;
-            ch.enqueue(bt.bank, bt.row, q.write, tf, id);
-            quiet[chi] = std::min(quiet[chi], tf);
         }
         ++id;
-        ++res.requests;
-        if (q.write)
-            ++res.writes;
-        else
-            ++res.reads;
+        writes += q.write ? 1 : 0;
     }
+    res.requests = id;
+    res.writes = writes;
+    res.reads = id - writes;
     for (uint32_t c = 0; c < nch; ++c) {
         chs[c]->drain();
         consume();
@@ -265,38 +365,32 @@ MemtestResult run_memtest(DramSystem& dram, RequestSource& src, const MemtestOpt
     res.peak_gbps = dram.peak_gbps();
     if (res.elapsed_ns > 0)
         res.bandwidth_gbps = static_cast<double>(res.requests * opt.request_bytes) / res.elapsed_ns;
-    if (!read_lat.empty()) {
+    uint64_t in_hist = 0, lat_sum = 0;
+    for (size_t v = 0; v < hist.size(); ++v) {
+        in_hist += hist[v];
+        lat_sum += hist[v] * v;
+    }
+    for (const uint32_t v : big_lat) lat_sum += v;
+    const uint64_t lat_n = in_hist + big_lat.size();
+    if (lat_n > 0) {
         // The sum in integers: every partial sum of cycle counts stays far below 2^53 (2^32 values
         // of < 2^32 each would be needed), so a double sum in any order is exactly this one.
-        uint64_t sum = 0;
-        uint32_t max_lat = 0;
-        for (uint32_t v : read_lat) {
-            sum += v;
-            max_lat = std::max(max_lat, v);
-        }
-        res.mean_read_latency_cycles =
-            static_cast<double>(sum) / static_cast<double>(read_lat.size());
-        // Percentiles: the k-th smallest latency, from a histogram when the latencies are short
-        // (the usual case; the same value as nth_element, which took ~5 % of a 4 M-request
-        // stream run), else by nth_element. 2^20 entries: a few MB at most.
-        std::vector<uint32_t> hist;
-        if (max_lat < (uint32_t(1) << 20)) {
-            hist.assign(size_t(max_lat) + 1, 0);
-            for (uint32_t v : read_lat) ++hist[v];
-        }
+        res.mean_read_latency_cycles = static_cast<double>(lat_sum) / static_cast<double>(lat_n);
+        // Percentiles: the k-th smallest latency (0-based), from the histogram, else from the
+        // values above it.
         auto pct = [&](double p) {
-            const size_t k = std::min(
-                read_lat.size() - 1, static_cast<size_t>(p * static_cast<double>(read_lat.size())));
-            if (!hist.empty()) {
-                size_t below = 0;  // latencies smaller than v
+            const uint64_t k =
+                std::min<uint64_t>(lat_n - 1, static_cast<size_t>(p * static_cast<double>(lat_n)));
+            if (k < in_hist) {
+                uint64_t below = 0;  // latencies smaller than v
                 for (uint32_t v = 0;; ++v) {
                     below += hist[v];
                     if (below > k) return static_cast<double>(v);
                 }
             }
-            std::nth_element(read_lat.begin(), read_lat.begin() + static_cast<long>(k),
-                             read_lat.end());
-            return static_cast<double>(read_lat[k]);
+            const auto kb = static_cast<long>(k - in_hist);
+            std::nth_element(big_lat.begin(), big_lat.begin() + kb, big_lat.end());
+            return static_cast<double>(big_lat[static_cast<size_t>(kb)]);
         };
         res.p50_read_latency_cycles = pct(0.50);
         res.p99_read_latency_cycles = pct(0.99);

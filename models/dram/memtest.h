@@ -11,6 +11,8 @@
 //   where acceptance is the first cycle a command for the request can issue, the cycle after it
 //   was offered (Channel::enqueue; why this is the reference's acceptance: memtest.cpp);
 //   bandwidth = requests × bytes / time until the last read returned (last write if no read).
+#include <algorithm>
+#include <cstddef>
 #include <cstdint>
 #include <random>
 #include <string>
@@ -32,6 +34,14 @@ public:
     virtual ~RequestSource() = default;
     /// Fills `r` and returns true, or returns false at the end.
     virtual bool next(MemRequest& r) = 0;
+    /// Fills up to `n` requests (the next ones, in order) and returns how many; fewer than `n`
+    /// only at the end. The default calls next(); run_memtest pulls batches (one virtual call per
+    /// batch instead of one per request).
+    virtual size_t next_batch(MemRequest* out, size_t n) {
+        size_t k = 0;
+        while (k < n && next(out[k])) ++k;
+        return k;
+    }
 };
 
 enum class Pattern { stream, random, mixed, stride };
@@ -49,10 +59,11 @@ struct PatternConfig {
 
 /// stream: addr = i × request_bytes; random/mixed: uniform in [0, span), request-aligned; stride:
 /// addr = i × stride mod span. A request is a write with probability 1 − read_ratio (mt19937_64).
-class PatternSource : public RequestSource {
+class PatternSource final : public RequestSource {
 public:
     explicit PatternSource(const PatternConfig& c);
-    bool next(MemRequest& r) override;
+    bool next(MemRequest& r) override { return next_batch(&r, 1) == 1; }
+    size_t next_batch(MemRequest* out, size_t n) override;
 
 private:
     PatternConfig m_cfg;
@@ -60,6 +71,14 @@ private:
     uint64_t m_i = 0;
     uint64_t m_slots;
     uint64_t m_pos = 0;  // stream: m_i % m_slots, kept without a division per request
+    // Exact shortcuts of the divisions (the same numbers): x % m for a power of two m is
+    // x & (m − 1); 0 means "not a power of two, divide". Writes: u >= read_ratio with
+    // u = (x >> 11) · 2^-53 is (x >> 11) >= m_write_from (see the constructor).
+    uint64_t m_slot_mask = 0;  // m_slots − 1
+    uint64_t m_span_mask = 0;  // m_slots × request_bytes − 1 (stride)
+    uint64_t m_req_mask = 0;   // request_bytes − 1 (stride)
+    uint64_t m_write_from = 0;
+    bool m_draw_write = false;  // read_ratio < 1.0: one more draw per request
 };
 
 /// Requests from memory (e.g. a parsed trace).
@@ -70,6 +89,13 @@ public:
         if (m_i >= m_v.size()) return false;
         r = m_v[m_i++];
         return true;
+    }
+    size_t next_batch(MemRequest* out, size_t n) override {
+        n = std::min(n, m_v.size() - m_i);
+        std::copy(m_v.begin() + static_cast<std::ptrdiff_t>(m_i),
+                  m_v.begin() + static_cast<std::ptrdiff_t>(m_i + n), out);
+        m_i += n;
+        return n;
     }
 
 private:

@@ -3,6 +3,8 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <random>
+#include <vector>
 
 #include "models/dram/memtest.h"
 
@@ -97,6 +99,82 @@ TEST(Memtest, TraceCyclesDelayRequests) {
     const MemtestResult r = run_memtest(dram, src, {});
     EXPECT_EQ(r.elapsed_cycles, 5000 + 36);
     EXPECT_DOUBLE_EQ(r.mean_read_latency_cycles, 35.0);
+}
+
+TEST(Memtest, StarvedReadKeepsItsRequest) {
+    // One read among 6,000 writes offered as fast as accepted: it arrives in write drain and
+    // waits while thousands of writes complete, more requests than a ring of the channels'
+    // slots (2,048 here) holds. The driver once indexed requests by number in such a ring: the
+    // read's entry was reused by a write and its latency lost (mean 0, elapsed 0); write-heavy
+    // patterns reported read latencies 0.1-3 % too low. Requests now hold a slot until done.
+    DramSystem dram(reference_config());
+    std::vector<MemRequest> v;
+    for (uint64_t i = 0; i < 6000; ++i) {
+        // Scattered 64 B-aligned addresses in [0, 2 GiB) (Fibonacci hashing of i).
+        const uint64_t a = ((i * 0x9E3779B97F4A7C15ull) >> 20) % (2ull << 30);
+        v.push_back(MemRequest{a & ~uint64_t(63), i != 100, -1});
+    }
+    VectorSource src(v);
+    const MemtestResult r = run_memtest(dram, src, {});
+    EXPECT_EQ(r.reads, 1u);
+    EXPECT_GT(r.mean_read_latency_cycles, 1000.0);
+    EXPECT_EQ(r.p50_read_latency_cycles, r.mean_read_latency_cycles);
+    EXPECT_EQ(r.p99_read_latency_cycles, r.mean_read_latency_cycles);
+    // Elapsed time runs to the last read's data: at least its latency.
+    EXPECT_GE(static_cast<double>(r.elapsed_cycles), r.mean_read_latency_cycles);
+    EXPECT_EQ(r.counters.read_bursts, 2u);
+    EXPECT_EQ(r.counters.write_bursts, 2u * 5999);
+}
+
+TEST(Memtest, PatternsAreTheDefiningFormulas) {
+    // PatternSource uses masks for powers of two and an integer threshold for the read/write draw;
+    // the requests must be those of the plain formulas (one mt19937_64 draw for a random address,
+    // then one for the kind when read_ratio < 1: a write when (x >> 11) · 2^-53 >= read_ratio).
+    struct P {
+        Pattern pattern;
+        uint64_t request_bytes, stride_bytes, span_bytes;
+        double read_ratio;
+    };
+    const P ps[] = {{Pattern::random, 64, 0, 2ull << 30, 1.0},
+                    {Pattern::mixed, 64, 0, 2ull << 30, 0.5},
+                    {Pattern::mixed, 96, 0, 3ull << 28, 0.3},
+                    {Pattern::mixed, 32, 0, (1ull << 20) + 4096, 0.0},
+                    {Pattern::random, 64, 0, 64, 0.999},
+                    {Pattern::stream, 64, 0, 1ull << 16, 0.25},
+                    {Pattern::stride, 64, 4096, 2ull << 30, 1.0},
+                    {Pattern::stride, 96, 4160, 12345678, 0.7}};
+    for (const P& p : ps) {
+        PatternConfig pc;
+        pc.pattern = p.pattern;
+        pc.requests = 20000;
+        pc.request_bytes = p.request_bytes;
+        pc.stride_bytes = p.stride_bytes;
+        pc.span_bytes = p.span_bytes;
+        pc.read_ratio = p.read_ratio;
+        pc.seed = 7;
+        PatternSource src(pc);
+        std::mt19937_64 rng(7);
+        const uint64_t slots = p.span_bytes / p.request_bytes;
+        MemRequest q;
+        for (uint64_t i = 0; i < pc.requests; ++i) {
+            ASSERT_TRUE(src.next(q));
+            uint64_t addr = 0;
+            if (p.pattern == Pattern::stream) addr = (i % slots) * p.request_bytes;
+            if (p.pattern == Pattern::random || p.pattern == Pattern::mixed)
+                addr = (rng() % slots) * p.request_bytes;
+            if (p.pattern == Pattern::stride) {
+                addr = (i * p.stride_bytes) % (slots * p.request_bytes);
+                addr -= addr % p.request_bytes;
+            }
+            bool write = false;
+            if (p.read_ratio < 1.0)
+                write = static_cast<double>(rng() >> 11) * 0x1.0p-53 >= p.read_ratio;
+            ASSERT_EQ(q.addr, addr) << "request " << i;
+            ASSERT_EQ(q.write, write) << "request " << i;
+            ASSERT_EQ(q.cycle, -1);
+        }
+        EXPECT_FALSE(src.next(q));
+    }
 }
 
 TEST(Memtest, EnergyIsCountsTimesCosts) {
