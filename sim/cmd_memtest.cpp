@@ -53,7 +53,7 @@ std::string fmt(const char* f, double v) {
 
 int cmd_memtest(int argc, char** argv) {
     return guarded("memtest", [&] {
-        std::string hw_path, memory, pattern, trace;
+        std::string hw_path, memory, pattern, trace, offer_rate;
         std::vector<std::string> sets;
         uint64_t requests = 100000, stride = 4096, seed = 1, outstanding = 0, request_bytes = 64,
                  span = 0;
@@ -61,7 +61,7 @@ int cmd_memtest(int argc, char** argv) {
         po::options_description desc("qasim memtest --hw FILE (--pattern "
                                      "stream|random|mixed|stride --requests N [--stride-bytes S]\n"
                                      "              [--read-ratio R] [--seed X] | --trace FILE) "
-                                     "[--outstanding K] [--json]\n\n"
+                                     "[--outstanding K] [--offer-rate N[/M]] [--json]\n\n"
                                      "Plays 64 B requests into the hbm memory of FILE as fast as "
                                      "its controllers accept them (in\n"
                                      "order, head-of-line blocking), or at the cycles of a trace "
@@ -86,6 +86,11 @@ int cmd_memtest(int argc, char** argv) {
             "trace", po::value(&trace), "DRAM trace file instead of a pattern")(
             "outstanding", po::value(&outstanding),
             "at most K requests in flight (1: unloaded latency; default: no limit)")(
+            "offer-rate", po::value(&offer_rate),
+            "N or N/M: offer at most one request per front-end tick, N ticks per M memory "
+            "cycles (Ramulator 2's trace front ends: one request per tick at clock ratio N:M; "
+            "with --request-bytes 32 on HBM2 a trace line is one request as there; default: as "
+            "fast as accepted)")(
             "json", "print one JSON object");
         po::variables_map vm;
         po::store(po::command_line_parser(argc, argv).options(desc).run(), vm);
@@ -174,6 +179,28 @@ int cmd_memtest(int argc, char** argv) {
             what = "pattern " + pattern;
         }
         MemtestOptions opt;
+        if (vm.count("offer-rate")) {
+            // N or N/M, integers in [1, 10^6] (Ramulator's clock ratios are small integers).
+            auto bad = [&] {
+                return ConfigError("--offer-rate: must be N or N/M with integers N, M in [1, "
+                                   "1000000] (N front-end ticks per M memory cycles), got '" +
+                                   offer_rate + "'");
+            };
+            auto num = [&](const std::string& t) {
+                if (t.empty() || t.size() > 7 ||
+                    t.find_first_not_of("0123456789") != std::string::npos)
+                    throw bad();
+                const uint64_t v = std::stoull(t);
+                if (v < 1 || v > 1000000) throw bad();
+                return v;
+            };
+            const size_t slash = offer_rate.find('/');
+            opt.offer_num = num(offer_rate.substr(0, slash));
+            opt.offer_den = slash == std::string::npos ? 1 : num(offer_rate.substr(slash + 1));
+        }
+        const std::string rate_text =
+            opt.offer_num ? std::to_string(opt.offer_num) + "/" + std::to_string(opt.offer_den)
+                          : std::string("unlimited");
         opt.outstanding = outstanding;
         opt.request_bytes = request_bytes;
         const auto t0 = std::chrono::steady_clock::now();
@@ -196,6 +223,7 @@ int cmd_memtest(int argc, char** argv) {
                 .kv("writes", r.writes)
                 .kv("request_bytes", request_bytes)
                 .kv("outstanding", outstanding)
+                .kv("offer_rate", rate_text)
                 .kv("bandwidth_gbps", r.bandwidth_gbps)
                 .kv("peak_gbps", r.peak_gbps)
                 .kv("elapsed_ns", r.elapsed_ns)
@@ -229,7 +257,9 @@ int cmd_memtest(int argc, char** argv) {
                   << sc.address_map << "\n"
                   << "  " << what << ": " << r.requests << " requests of " << request_bytes
                   << " B (" << r.reads << " reads, " << r.writes << " writes), outstanding "
-                  << (outstanding ? std::to_string(outstanding) : std::string("unlimited")) << "\n"
+                  << (outstanding ? std::to_string(outstanding) : std::string("unlimited"))
+                  << (opt.offer_num ? ", offered at " + rate_text + " per memory cycle" : "")
+                  << "\n"
                   << "  bandwidth        " << fmt("%.1f", r.bandwidth_gbps) << " GB/s ("
                   << fmt("%.1f", 100.0 * r.bandwidth_gbps / r.peak_gbps) << " % of peak) over "
                   << fmt("%.0f", r.elapsed_ns) << " ns\n";

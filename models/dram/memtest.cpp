@@ -259,6 +259,23 @@ MemtestResult run_memtest(DramSystem& dram, RequestSource& src, const MemtestOpt
     };
 
     int64_t tf = 0;  // cycle at which the front end offers the next request
+    // Offer rate N/M (opt.offer_num / offer_den): front-end tick j is at memory cycle
+    // floor(j·M/N); the next request goes at tick next_tick or, if it is taken later, at the
+    // first tick at or after that cycle, ceil(cycle·N/M). Exact in 128-bit integers.
+    const uint64_t rate_n = opt.offer_num, rate_m = opt.offer_den;
+    if (rate_n && rate_m == 0) throw std::invalid_argument("memtest: offer rate N/0");
+    uint64_t next_tick = 0;
+    auto tick_cycle = [&](uint64_t j) {
+        return static_cast<int64_t>(static_cast<unsigned __int128>(j) * rate_m / rate_n);
+    };
+    auto first_tick_at = [&](int64_t c) {
+        const unsigned __int128 x = static_cast<unsigned __int128>(c) * rate_n;
+        return static_cast<uint64_t>((x + rate_m - 1) / rate_m);
+    };
+    // The cycle of the first tick at or after cycle t that is not used yet (t without a rate).
+    auto to_tick = [&](int64_t t) {
+        return rate_n ? tick_cycle(std::max(next_tick, first_tick_at(t))) : t;
+    };
     // Requests are pulled in batches (one virtual call per batch); a source does not see the
     // simulation, so pulling ahead changes nothing. 64 requests: 1.5 KB.
     constexpr size_t kBatch = 64;
@@ -279,6 +296,7 @@ MemtestResult run_memtest(DramSystem& dram, RequestSource& src, const MemtestOpt
         const DramSystem::BurstTarget bt0 = first_bt[batch_i];
         const MemRequest q = batch[batch_i++];  // a copy: the calls below cannot change it
         if (q.cycle > tf) tf = q.cycle;
+        tf = to_tick(tf);
         if (opt.outstanding) {
             for (;;) {
                 while (!finished.empty() && finished.top() <= tf) finished.pop();
@@ -293,7 +311,7 @@ MemtestResult run_memtest(DramSystem& dram, RequestSource& src, const MemtestOpt
                     }
                 }
                 if (!finished.empty() && finished.top() <= tmin) {
-                    tf = std::max(tf, finished.top());
+                    tf = to_tick(std::max(tf, finished.top()));
                     continue;
                 }
                 if (tmin == Channel::kNever)
@@ -336,6 +354,7 @@ MemtestResult run_memtest(DramSystem& dram, RequestSource& src, const MemtestOpt
                         const int64_t x = ch.step();
                         if (x > tf) tf = x;
                     }
+                    tf = to_tick(tf);  // offered again at a front-end tick
                     ch.advance_through(tf);  // advance(chi, tf) after quiet[chi] = -1 (step issued)
                 }
                 // Completions come only from the calls above. Without an outstanding limit,
@@ -348,6 +367,7 @@ MemtestResult run_memtest(DramSystem& dram, RequestSource& src, const MemtestOpt
                 qc = tf;
             }
         }
+        if (rate_n) next_tick = std::max(next_tick, first_tick_at(st.arrive)) + 1;
         ++id;
         writes += q.write ? 1 : 0;
     }

@@ -7,6 +7,10 @@
 //   burst the channel's queue cannot take blocks everything behind it (head-of-line blocking);
 // - with `outstanding` = K > 0, at most K requests are in flight (K = 1: unloaded latency);
 // - a trace may give a cycle per request: it is not offered before that cycle;
+// - with an offer rate N/M, the front end offers at most one request per front-end tick and
+//   ticks N times per M memory cycles (tick j at memory cycle floor(j·M/N); a request refused
+//   by back-pressure is offered again at the first tick at or after the cycle it is taken), as
+//   the trace front ends of Ramulator 2 (one request per tick, clock ratio N:M);
 // - a read completes when its last burst's data has returned; latency = completion − acceptance,
 //   where acceptance is the first cycle a command for the request can issue, the cycle after it
 //   was offered (Channel::enqueue; why this is the reference's acceptance: memtest.cpp);
@@ -110,6 +114,9 @@ int parse_trace_line(const std::string& line, MemRequest* out, std::string* err)
 struct MemtestOptions {
     uint64_t outstanding = 0;     ///< max requests in flight; 0 = unbounded
     uint64_t request_bytes = 64;  ///< bytes per request (a multiple of the burst size)
+    /// At most offer_num requests per offer_den memory cycles (one per front-end tick, ticks
+    /// evenly spread); offer_num = 0: as fast as the controllers accept them.
+    uint64_t offer_num = 0, offer_den = 1;
 };
 
 struct MemtestResult {

@@ -44,6 +44,9 @@ def main():
     memtest((["--pattern", "stride", "--requests", "10", "--stride-bytes", "0"], ["--stride-bytes", ">= 1"]))
     memtest((["--pattern", "stream", "--requests", "10", "--request-bytes", "100"],
              ["--request-bytes", "multiple of the burst", "100"]))
+    for bad in ["0", "3/0", "1.5", "-1", "2/", "/4", "1/2/3", "x", "2000000"]:
+        memtest((["--pattern", "stream", "--requests", "10", "--offer-rate", bad],
+                 ["--offer-rate", "'" + bad + "'", "N/M", "[1, 1000000]"]))
     memtest((["--memory", "nope", "--pattern", "stream", "--requests", "10"], ["'nope'", "hbm0"]))
     memtest((["--pattern", "stream", "--requests", "abc"], ["'abc'", "--requests"]))
     memtest(([], ["--pattern", "--trace"]))

@@ -177,6 +177,53 @@ TEST(Memtest, PatternsAreTheDefiningFormulas) {
     }
 }
 
+TEST(Memtest, OfferRateSpacesRequestsOverFrontEndTicks) {
+    // Three reads to three channels (closed banks: 35 cycles each from acceptance). Without a
+    // rate all are offered at cycle 0; at N/M, request i goes at front-end tick i, memory cycle
+    // floor(i·M/N).
+    auto run = [](uint64_t n, uint64_t m) {
+        DramSystem dram(reference_config());
+        VectorSource src({MemRequest{0x0, false, -1}, MemRequest{0x40, false, -1},
+                          MemRequest{0x80, false, -1}});
+        MemtestOptions opt;
+        opt.offer_num = n;
+        opt.offer_den = m;
+        return run_memtest(dram, src, opt);
+    };
+    const MemtestResult free_run = run(0, 1);
+    EXPECT_EQ(free_run.elapsed_cycles, 36);
+    EXPECT_EQ(run(1, 4).elapsed_cycles, 8 + 36);  // ticks at 0, 4, 8
+    EXPECT_EQ(run(3, 8).elapsed_cycles, 5 + 36);  // 0, floor(8/3) = 2, floor(16/3) = 5
+    EXPECT_EQ(run(2, 1).elapsed_cycles, 1 + 36);  // 0, 0, 1
+    EXPECT_DOUBLE_EQ(run(3, 8).mean_read_latency_cycles, 35.0);
+    // A trace cycle delays the request to the first unused tick at or after it.
+    DramSystem dram(reference_config());
+    VectorSource src({MemRequest{0x0, false, 10}, MemRequest{0x40, false, -1}});
+    MemtestOptions opt;
+    opt.offer_num = 1;
+    opt.offer_den = 3;  // ticks at 0, 3, 6, 9, 12, ...
+    const MemtestResult r = run_memtest(dram, src, opt);
+    EXPECT_EQ(r.elapsed_cycles, 15 + 36);  // first at tick 4 (cycle 12), second at tick 5 (15)
+}
+
+TEST(Memtest, OfferRateOnePerCycleCapsAStream) {
+    // One 32 B request per memory cycle (a Ramulator trace front end at a 1:1 clock ratio) caps
+    // a stream at 32 B/ns on any memory faster than that.
+    DramSystem dram(reference_config());
+    PatternConfig pc;
+    pc.pattern = Pattern::stream;
+    pc.requests = 20000;
+    pc.request_bytes = 32;
+    PatternSource src(pc);
+    MemtestOptions opt;
+    opt.request_bytes = 32;
+    opt.offer_num = 1;
+    const MemtestResult r = run_memtest(dram, src, opt);
+    EXPECT_GE(r.elapsed_cycles, 20000);
+    EXPECT_LT(r.elapsed_cycles, 20000 + 200);
+    EXPECT_NEAR(r.bandwidth_gbps, 32.0, 0.4);
+}
+
 TEST(Memtest, EnergyIsCountsTimesCosts) {
     DramSystem dram(reference_config());
     PatternConfig pc;
