@@ -36,6 +36,7 @@ struct HbmConfig {
     // Timing overrides, cycles of tCK (unset: preset value).
     std::optional<uint64_t> tck_ps, tcl_cycles, tcwl_cycles, trcd_rd_cycles, trcd_wr_cycles,
         trp_cycles, tras_cycles, trc_cycles, twr_cycles, trtp_cycles, tccd_s_cycles, tccd_l_cycles,
+        tccd_r_cycles,
         trrd_s_cycles, trrd_l_cycles, tfaw_cycles, twtr_s_cycles, twtr_l_cycles, trtw_cycles,
         trfc_cycles, trefi_cycles, act_cmd_cycles;
     // Energy and area overrides (unset: preset value).

@@ -119,6 +119,12 @@ Channel::Channel(const Spec& spec, const ControllerConfig& ctrl, Counters* count
         throw std::invalid_argument("DRAM channel: more than 21,845 bank groups");
     m_gpart.assign((m_groups.size() + 1) * kGParts, 0);
     m_groups_per_pc = static_cast<uint32_t>(m_groups.size() / m_pcs.size());
+    m_sids = static_cast<uint32_t>(o.sids);
+    m_bgs = static_cast<uint32_t>(o.bank_groups);
+    if (m_sids == 0 || m_bgs == 0 || m_groups_per_pc != m_sids * m_bgs)
+        throw std::invalid_argument("DRAM channel: inconsistent organisation (run check_spec)");
+    m_ccd_r = max2(static_cast<int64_t>(t.ccd_r), m_ccd_s);
+    m_sid_r = m_sids > 1 && m_ccd_r > max2(m_bl, m_ccd_s);
     for (uint32_t p = 0; p < pcs; ++p) update_gparts(p, true, true);
     m_pending.assign((banks + 63) / 64, 0);
     m_act_mask = m_hit_mask = m_row_mask = m_pending;
@@ -599,6 +605,12 @@ void Channel::issue(const Cand& d) {
             p.rd_ok = max2(p.rd_ok, t + std::max(m_bl, m_ccd_s));
             p.wr_ok = max2(p.wr_ok, t + m_rtw);
             g.rd_ok = max2(g.rd_ok, t + m_ccd_l);
+            if (m_sid_r) {  // tCCD_R: the pseudo-channel's groups in other SIDs
+                const uint32_t s0 = sid_of(b.group);
+                for (uint32_t gi = b.pc * m_groups_per_pc; gi < (b.pc + 1) * m_groups_per_pc; ++gi)
+                    if (sid_of(gi) != s0)
+                        m_groups[gi].rd_ok = max2(m_groups[gi].rd_ok, t + m_ccd_r);
+            }
             b.pre_ok = max2(b.pre_ok, t + m_rtp);
             raise_preab(p, t + m_rtp);
             done = t + m_cl + m_bl;
@@ -844,7 +856,9 @@ int64_t Channel::drain() {
 // pseudo-channels, and channel-wide state (m_row_bus, floors, m_write_mode, m_seq, counters).
 // Other banks have no candidate; issue() writes the command's bank, its group and its PC
 // (update_gparts rewrites the derived m_gpart of that PC's groups). So other banks, groups and
-// PCs are neither in the key nor touched by a replay.
+// PCs are neither in the key nor touched by a replay. With tCCD_R (m_sid_r: several SIDs) a RD
+// also raises rd_ok of its PC's groups in other SIDs: then every group of the key PCs is in the key
+// and the state, each with its SID (add_sid_siblings), and the argument holds for them alike.
 //
 // Relabelling. Bank indices never order anything: candidates are ordered by (time, age) and
 // ages are unique; rows are only compared for equality. So the key numbers the bin's banks,
@@ -1057,8 +1071,9 @@ uint32_t* Channel::encode_banks_groups(uint32_t* k, const std::vector<uint32_t>&
         const Group& g = m_groups[gi];
         const uint32_t t0 = rel(g.rd_ok), t1 = rel(g.wr_ok), t2 = rel(g.act_ok);
         const bool quiet = (t0 | t1 | t2) == 0;
-        k[0] = static_cast<uint32_t>(id[nb + ng + m_banks[g_first_bank(gi)].pc]) << 1 |
-               (quiet ? 1u : 0u);
+        // With tCCD_R (m_sid_r) the group's stack ID matters too: PC id · sids + SID.
+        const uint32_t pc_id = static_cast<uint32_t>(id[nb + ng + m_banks[g_first_bank(gi)].pc]);
+        k[0] = (m_sid_r ? pc_id * m_sids + sid_of(gi) : pc_id) << 1 | (quiet ? 1u : 0u);
         if (quiet) {
             k += 1;
             continue;
@@ -1069,6 +1084,22 @@ uint32_t* Channel::encode_banks_groups(uint32_t* k, const std::vector<uint32_t>&
         k += 4;
     }
     return k;
+}
+
+void Channel::add_sid_siblings(std::vector<uint32_t>& groups, const std::vector<uint32_t>& pcs,
+                               std::vector<int32_t>& id) const {
+    // With tCCD_R a RD also raises the rd_ok of its pseudo-channel's groups in other SIDs, so a
+    // run or segment writes every group of its PCs, not only those of its banks: they join the
+    // key and the state (after the banks' groups, in index order per PC, each with its SID), and
+    // the locality argument ("Run memo") holds for them as for the banks' groups.
+    if (!m_sid_r) return;
+    const size_t nb = m_banks.size();
+    for (const uint32_t p : pcs)
+        for (uint32_t g = p * m_groups_per_pc; g < (p + 1) * m_groups_per_pc; ++g)
+            if (id[nb + g] < 0) {
+                id[nb + g] = static_cast<int32_t>(groups.size());
+                groups.push_back(g);
+            }
 }
 
 bool Channel::memo_key(RunMemo& memo, const BinRun* bin, size_t runs, bool write,
@@ -1144,6 +1175,7 @@ bool Channel::memo_key(RunMemo& memo, const BinRun* bin, size_t runs, bool write
         for (const uint32_t p : pcs) id[nb + ng + p] = -1;
         return false;
     }
+    add_sid_siblings(groups, pcs, id);
     int64_t worst = 0;
     auto rel = [f, &worst](int64_t x) {
         const int64_t d = x > f ? x - f : 0;
@@ -1639,6 +1671,7 @@ bool Channel::seg_key(RunMemo& memo, const BinRun* bin, size_t r0, size_t r1, bo
     }
     ok = ok && banks.size() < (1u << 16) && rows.size() < (1u << 16);
     if (ok) {
+        add_sid_siblings(groups, pcs, id);
         key[4] = static_cast<uint32_t>(banks.size());
         key[5] = static_cast<uint32_t>(groups.size());
         key[6] = static_cast<uint32_t>(pcs.size());

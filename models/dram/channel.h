@@ -14,7 +14,8 @@
 // - all-bank refresh: every tREFI each pseudo-channel gets a REFab, served in order, each after a
 //   PREab if rows are open; while one is pending no new request starts in the channel;
 // - one row command (ACT occupies act_cmd_cycles) and one column command per cycle; per
-//   pseudo-channel data bus, tCCD_S/L, tRRD_S/L, four-ACT window, turnaround; per bank tRCD, tRAS,
+//   pseudo-channel data bus, tCCD_S/L (RD→RD between stack IDs: tCCD_R), tRRD_S/L, four-ACT
+//   window, turnaround; per bank tRCD, tRAS,
 //   tRP, tRC, tRTP, tWR. Times of a two-cycle ACT count from its first cycle, so (as in Ramulator)
 //   ACT→RD/WR/PRE/REF get +(act_cmd_cycles−1) and PRE/REF→ACT get −(act_cmd_cycles−1).
 //
@@ -428,6 +429,9 @@ private:
     uint32_t g_first_bank(uint32_t group) const {
         return group * static_cast<uint32_t>(m_banks.size() / m_groups.size());
     }
+    /// With tCCD_R: appends the other groups of the key PCs to a key's group list (channel.cpp).
+    void add_sid_siblings(std::vector<uint32_t>& groups, const std::vector<uint32_t>& pcs,
+                          std::vector<int32_t>& id) const;
     bool memo_key(RunMemo& memo, const BinRun* bin, size_t runs, bool write, int64_t f) const;
     /// One bank's words in a key or final state (channel.cpp, bank_words).
     struct BankWords {
@@ -511,6 +515,13 @@ private:
     int64_t m_max_done = -1;
     int64_t m_last_cmd = -1;  // cycle of the last command issued
     uint32_t m_groups_per_pc = 1;  // m_groups.size() / m_pcs.size()
+    // Stack IDs: groups are numbered (pc · sids + sid) · bank_groups + bg. With m_sid_r (sids > 1
+    // and tCCD_R above the pseudo-channel's RD→RD bound max(BL, tCCD_S)), a RD raises the rd_ok of
+    // the pseudo-channel's groups in other SIDs to t + tCCD_R.
+    uint32_t m_sids = 1, m_bgs = 1;
+    int64_t m_ccd_r = 0;
+    bool m_sid_r = false;
+    uint32_t sid_of(uint32_t group) const { return (group / m_bgs) % m_sids; }
     uint32_t m_key_shift = 0;  // bits of a flat bank index in a rescan key (age << shift | bank)
     /// One candidate cache per class for the whole channel. Caches per pseudo-channel survive
     /// commands in the other ones, but measured one cache per channel is faster: rescans are as

@@ -44,6 +44,9 @@ struct Timing {
     uint64_t rtp = 5;             ///< RD to PRE (tRTP)
     uint64_t ccd_s = 2;           ///< column to column, different bank group (tCCD_S)
     uint64_t ccd_l = 4;           ///< column to column, same bank group (tCCD_L)
+    /// RD to RD, other stack ID of the same pseudo-channel (tCCD_R; applies as max(tCCD_S,
+    /// tCCD_R), so a value <= tCCD_S adds nothing; only devices with sids > 1 have other SIDs)
+    uint64_t ccd_r = 2;
     uint64_t rrd_s = 4;           ///< ACT to ACT, different bank group (tRRD_S)
     uint64_t rrd_l = 4;           ///< ACT to ACT, same bank group (tRRD_L)
     uint64_t faw = 15;            ///< window holding at most four ACTs, per pseudo-channel (tFAW)

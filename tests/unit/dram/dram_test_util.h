@@ -17,9 +17,11 @@ struct Rig {
         dram->channel(0).set_command_log(&log);
     }
     /// Queues one burst in channel 0 at cycle `t`.
-    void put(uint32_t pc, uint32_t bg, uint32_t bank, uint32_t row, bool write, int64_t t) {
+    void put(uint32_t pc, uint32_t bg, uint32_t bank, uint32_t row, bool write, int64_t t,
+             uint32_t sid = 0) {
         Location l;
         l.pc = pc;
+        l.sid = sid;
         l.bank_group = bg;
         l.bank = bank;
         l.row = row;

@@ -265,6 +265,26 @@ TEST(DramMemo, AddressMaps) {
     run(trio3, 2000, Timing::back_to_back, stream(4096, 2));
 }
 
+TEST(DramMemo, StackIdsWithCcdR) {
+    // HBM3 (2 SIDs, tCCD_R 3 > tCCD_S 2): a RD holds back the other SID's groups of its
+    // pseudo-channel, so runs write groups outside their banks' own; with the SID right above the
+    // pseudo-channel (Ramulator's map) consecutive rows alternate SIDs. Small blocks in one
+    // channel, so that runs start while other SIDs' groups still wait.
+    for (const char* m : {"RoBaBgSiPcCo4ChCo1", "RoBaBgPcSiCo4ChCo1", ""}) {
+        MemoSetup s{"hbm3", 1, PagePolicy::open, 16, m};
+        s.channels = 1;
+        Trio trio(s);
+        run(trio, 3000, Timing::back_to_back, stream(1024, 3));
+        Trio trio2(s);
+        run(trio2, 2000, Timing::random_gaps, stream(2048, 5, 96), 4);
+        Trio trio3(s);
+        std::mt19937_64 rng(5);
+        run(trio3, 3000, Timing::batch32, [&](int) {
+            return Txn{(rng() % (uint64_t(1) << 16)) * 64, 64 * (1 + rng() % 8), rng() % 4 == 0};
+        });
+    }
+}
+
 TEST(DramMemo, BlocksOverThreeBanksOfDifferentStructure) {
     // A block over three banks: which of them share a bank group (or a pseudo-channel) changes
     // with the block's position, the rest of the key does not (idle channels, same rows).
@@ -494,6 +514,19 @@ TEST(DramSegmentMemo, StridedAndRandomOrderLongBins) {
         return Txn{(rng() % (uint64_t(1) << 22)) * 32, 64 * kKiB + 32 * (rng() % 8192),
                    rng() % 3 == 0};
     });
+}
+
+TEST(DramSegmentMemo, StackIdsWithCcdR) {
+    // Long transfers on HBM3 with SIDs alternating every row (see DramMemo.StackIdsWithCcdR).
+    for (const char* m : {"RoBaBgSiPcCo4ChCo1", ""}) {
+        MemoSetup s{"hbm3", 1, PagePolicy::open, 16, m};
+        s.channels = 1;
+        Trio trio(s);
+        run(trio, 16, Timing::back_to_back, long_stream({64 * kKiB, 256 * kKiB, 1 * kMiB}, 4));
+        EXPECT_GT(trio.memo().memo().segment_hits(), 0u) << m;
+        Trio trio2(s);
+        run(trio2, 24, Timing::batch32, long_stream({96 * kKiB, 128 * kKiB}, 3));
+    }
 }
 
 TEST(DramSegmentMemo, QueueDepths) {

@@ -118,6 +118,47 @@ TEST(DramTiming, TccdShortAndLong) {
     EXPECT_EQ(r.dram->counters().row_hits, 4u);
 }
 
+TEST(DramTiming, TccdROtherStackId) {
+    // Two SIDs per pseudo-channel: a RD holds back RDs to the other SID by tCCD_R (3, HBM3's),
+    // RDs to another bank group of its own SID by max(BL, tCCD_S) (2); writes have no tCCD_R.
+    Spec s = isolation_spec();
+    s.org.sids = 2;
+    s.default_map = "RoBaBgSiPcCo4ChCo1";
+    s.timing.ccd_r = 3;
+    for (const bool write : {false, true}) {
+        Rig r(s);
+        r.put(0, 0, 0, 5, write, 0, 0);
+        r.put(0, 0, 0, 5, write, 0, 1);
+        r.put(0, 1, 0, 5, write, 0, 0);
+        r.run();  // three rows open now
+        auto col = [&] { return r.times(write ? K::wr : K::rd); };
+        r.log.clear();
+        r.put(0, 0, 0, 5, write, 200, 0);
+        r.put(0, 0, 0, 5, write, 200, 1);
+        r.run();
+        ASSERT_EQ(col().size(), 2u);
+        EXPECT_EQ(col()[1] - col()[0], write ? 2 : 3) << "other SID, write " << write;
+        r.log.clear();
+        r.put(0, 0, 0, 5, write, 300, 0);
+        r.put(0, 1, 0, 5, write, 300, 0);
+        r.run();
+        ASSERT_EQ(col().size(), 2u);
+        EXPECT_EQ(col()[1] - col()[0], 2) << "same SID, other bank group, write " << write;
+    }
+    // tCCD_R <= tCCD_S adds nothing (the HBM2/HBM2E presets: one SID anyway).
+    s.timing.ccd_r = 1;
+    Rig r(s);
+    r.put(0, 0, 0, 5, false, 0, 0);
+    r.put(0, 0, 0, 5, false, 0, 1);
+    r.run();
+    r.log.clear();
+    r.put(0, 0, 0, 5, false, 200, 0);
+    r.put(0, 0, 0, 5, false, 200, 1);
+    r.run();
+    ASSERT_EQ(r.times(K::rd).size(), 2u);
+    EXPECT_EQ(r.times(K::rd)[1] - r.times(K::rd)[0], 2);
+}
+
 TEST(DramTiming, TwtrShortAndLong) {
     const Spec s = isolation_spec();
     for (uint32_t read_bg : {1u, 0u}) {
