@@ -125,6 +125,7 @@ Channel::Channel(const Spec& spec, const ControllerConfig& ctrl, Counters* count
         throw std::invalid_argument("DRAM channel: inconsistent organisation (run check_spec)");
     m_ccd_r = max2(static_cast<int64_t>(t.ccd_r), m_ccd_s);
     m_sid_r = m_sids > 1 && m_ccd_r > max2(m_bl, m_ccd_s);
+    m_sid_rd.assign(size_t(pcs) * m_sids, 0);
     for (uint32_t p = 0; p < pcs; ++p) update_gparts(p, true, true);
     m_pending.assign((banks + 63) / 64, 0);
     m_act_mask = m_hit_mask = m_row_mask = m_pending;
@@ -271,6 +272,7 @@ void Channel::update_gparts(uint32_t pc, bool col, bool act) {
         int64_t* gp = &m_gpart[g * kGParts];
         if (col) {
             gp[kGRd] = max2(gr.rd_ok, p.rd_ok);
+            if (m_sid_r) gp[kGRd] = max2(gp[kGRd], m_sid_rd[size_t(pc) * m_sids + sid_of(g)]);
             gp[kGWr] = max2(gr.wr_ok, p.wr_ok);
         }
         if (act) gp[kGAct] = max2(gr.act_ok, act_pc);
@@ -605,11 +607,11 @@ void Channel::issue(const Cand& d) {
             p.rd_ok = max2(p.rd_ok, t + std::max(m_bl, m_ccd_s));
             p.wr_ok = max2(p.wr_ok, t + m_rtw);
             g.rd_ok = max2(g.rd_ok, t + m_ccd_l);
-            if (m_sid_r) {  // tCCD_R: the pseudo-channel's groups in other SIDs
+            if (m_sid_r) {  // tCCD_R: RDs to the pseudo-channel's other SIDs
                 const uint32_t s0 = sid_of(b.group);
-                for (uint32_t gi = b.pc * m_groups_per_pc; gi < (b.pc + 1) * m_groups_per_pc; ++gi)
-                    if (sid_of(gi) != s0)
-                        m_groups[gi].rd_ok = max2(m_groups[gi].rd_ok, t + m_ccd_r);
+                int64_t* sr = &m_sid_rd[size_t(b.pc) * m_sids];
+                for (uint32_t si = 0; si < m_sids; ++si)
+                    if (si != s0) sr[si] = max2(sr[si], t + m_ccd_r);
             }
             b.pre_ok = max2(b.pre_ok, t + m_rtp);
             raise_preab(p, t + m_rtp);
@@ -857,8 +859,8 @@ int64_t Channel::drain() {
 // Other banks have no candidate; issue() writes the command's bank, its group and its PC
 // (update_gparts rewrites the derived m_gpart of that PC's groups). So other banks, groups and
 // PCs are neither in the key nor touched by a replay. With tCCD_R (m_sid_r: several SIDs) a RD
-// also raises rd_ok of its PC's groups in other SIDs: then every group of the key PCs is in the key
-// and the state, each with its SID (add_sid_siblings), and the argument holds for them alike.
+// raises the PC's per-SID RD timers m_sid_rd: PC state, in the key and the state with the PC's
+// other timers; the key's group words then carry each group's SID (which groups share a SID).
 //
 // Relabelling. Bank indices never order anything: candidates are ordered by (time, age) and
 // ages are unique; rows are only compared for equality. So the key numbers the bin's banks,
@@ -1086,22 +1088,6 @@ uint32_t* Channel::encode_banks_groups(uint32_t* k, const std::vector<uint32_t>&
     return k;
 }
 
-void Channel::add_sid_siblings(std::vector<uint32_t>& groups, const std::vector<uint32_t>& pcs,
-                               std::vector<int32_t>& id) const {
-    // With tCCD_R a RD also raises the rd_ok of its pseudo-channel's groups in other SIDs, so a
-    // run or segment writes every group of its PCs, not only those of its banks: they join the
-    // key and the state (after the banks' groups, in index order per PC, each with its SID), and
-    // the locality argument ("Run memo") holds for them as for the banks' groups.
-    if (!m_sid_r) return;
-    const size_t nb = m_banks.size();
-    for (const uint32_t p : pcs)
-        for (uint32_t g = p * m_groups_per_pc; g < (p + 1) * m_groups_per_pc; ++g)
-            if (id[nb + g] < 0) {
-                id[nb + g] = static_cast<int32_t>(groups.size());
-                groups.push_back(g);
-            }
-}
-
 bool Channel::memo_key(RunMemo& memo, const BinRun* bin, size_t runs, bool write,
                        int64_t f) const {
     std::vector<uint32_t>& rows = memo.m_rows;
@@ -1175,7 +1161,6 @@ bool Channel::memo_key(RunMemo& memo, const BinRun* bin, size_t runs, bool write
         for (const uint32_t p : pcs) id[nb + ng + p] = -1;
         return false;
     }
-    add_sid_siblings(groups, pcs, id);
     int64_t worst = 0;
     auto rel = [f, &worst](int64_t x) {
         const int64_t d = x > f ? x - f : 0;
@@ -1196,7 +1181,8 @@ bool Channel::memo_key(RunMemo& memo, const BinRun* bin, size_t runs, bool write
     key[7] = rel(m_col_floor);
     key[8] = rel(m_row_floor);
     size_t o = key.size();
-    key.resize(o + 6 * banks.size() + 4 * groups.size() + 8 * pcs.size());
+    key.resize(o + 6 * banks.size() + 4 * groups.size() +
+               (8 + (m_sid_r ? m_sids : 0)) * pcs.size());
     uint32_t* k = encode_banks_groups(key.data() + o, banks, groups, rows, id, rel);
     for (const uint32_t pi : pcs) {
         const Pc& p = m_pcs[pi];
@@ -1206,6 +1192,8 @@ bool Channel::memo_key(RunMemo& memo, const BinRun* bin, size_t runs, bool write
         for (uint32_t j = 0; j < 4; ++j) k[3 + j] = rel_faw(p.faw[(p.faw_i + j) & 3]);
         k[7] = rel(p.act_block);
         k += 8;
+        if (m_sid_r)  // tCCD_R: the PC's per-SID RD timers
+            for (uint32_t si = 0; si < m_sids; ++si) *k++ = rel(m_sid_rd[pi * m_sids + si]);
     }
     key.resize(static_cast<size_t>(k - key.data()));
     for (const uint32_t b : banks) id[b] = -1;
@@ -1329,6 +1317,8 @@ bool Channel::memo_final(const RunMemo& memo, int64_t f, std::vector<uint32_t>& 
         if (p.preab_x != kNoX && p.preab_x < f) return false;
         out.push_back(p.ref_x == kNoX ? 0 : 1 + rel(p.ref_x));
         out.push_back(p.preab_x == kNoX ? 0 : 1 + rel(p.preab_x));
+        if (m_sid_r)
+            for (uint32_t si = 0; si < m_sids; ++si) out.push_back(rel(m_sid_rd[pi * m_sids + si]));
     }
     return worst < (int64_t(1) << 31);
 }
@@ -1354,6 +1344,8 @@ void Channel::memo_apply(const RunMemo& memo, const RunMemo::Entry& e, int64_t f
         if (s[8] != 0) p.ref_ok = max2(p.ref_ok, f + s[8] - 1);
         if (s[9] != 0) p.preab_ok = max2(p.preab_ok, f + s[9] - 1);
         s += 10;
+        if (m_sid_r)
+            for (uint32_t si = 0; si < m_sids; ++si) m_sid_rd[pi * m_sids + si] = f + *s++;
         update_gparts(pi, true, true);
     }
     invalidate_all();
@@ -1671,12 +1663,12 @@ bool Channel::seg_key(RunMemo& memo, const BinRun* bin, size_t r0, size_t r1, bo
     }
     ok = ok && banks.size() < (1u << 16) && rows.size() < (1u << 16);
     if (ok) {
-        add_sid_siblings(groups, pcs, id);
         key[4] = static_cast<uint32_t>(banks.size());
         key[5] = static_cast<uint32_t>(groups.size());
         key[6] = static_cast<uint32_t>(pcs.size());
         size_t o = key.size();
-        key.resize(o + 6 * banks.size() + 4 * groups.size() + 8 * pcs.size());
+        key.resize(o + 6 * banks.size() + 4 * groups.size() +
+               (8 + (m_sid_r ? m_sids : 0)) * pcs.size());
         uint32_t* k = encode_banks_groups(key.data() + o, banks, groups, rows, id, rel);
         for (const uint32_t pi : pcs) {
             const Pc& p = m_pcs[pi];
@@ -1686,6 +1678,8 @@ bool Channel::seg_key(RunMemo& memo, const BinRun* bin, size_t r0, size_t r1, bo
             for (uint32_t j = 0; j < 4; ++j) k[3 + j] = rel_faw(p.faw[(p.faw_i + j) & 3]);
             k[7] = rel(p.act_block);
             k += 8;
+            if (m_sid_r)  // tCCD_R: the PC's per-SID RD timers
+                for (uint32_t si = 0; si < m_sids; ++si) *k++ = rel(m_sid_rd[pi * m_sids + si]);
         }
         key.resize(static_cast<size_t>(k - key.data()));
     }
@@ -1769,6 +1763,8 @@ bool Channel::seg_final(RunMemo& memo, int64_t f, int64_t f2, uint64_t seq0, siz
         out.push_back(rel(p.act_block));
         out.push_back(p.ref_y[level] == kNoX ? 0 : 1 + rel(p.ref_y[level]));
         out.push_back(p.preab_y[level] == kNoX ? 0 : 1 + rel(p.preab_y[level]));
+        if (m_sid_r)
+            for (uint32_t si = 0; si < m_sids; ++si) out.push_back(rel(m_sid_rd[pi * m_sids + si]));
     }
     return worst < (int64_t(1) << 31);
 }
@@ -1814,6 +1810,8 @@ void Channel::seg_apply(RunMemo& memo, const RunMemo::Entry& e, int64_t f, uint6
         if (s[8] != 0) raise_ref(p, f2 + s[8] - 1);
         if (s[9] != 0) raise_preab(p, f2 + s[9] - 1);
         s += 10;
+        if (m_sid_r)
+            for (uint32_t si = 0; si < m_sids; ++si) m_sid_rd[pi * m_sids + si] = f2 + *s++;
     }
     if (ext != nullptr) *ext = s;  // a refresh segment's part follows
     // The requests at the end of the segment, oldest first (list order = age order).

@@ -429,9 +429,6 @@ private:
     uint32_t g_first_bank(uint32_t group) const {
         return group * static_cast<uint32_t>(m_banks.size() / m_groups.size());
     }
-    /// With tCCD_R: appends the other groups of the key PCs to a key's group list (channel.cpp).
-    void add_sid_siblings(std::vector<uint32_t>& groups, const std::vector<uint32_t>& pcs,
-                          std::vector<int32_t>& id) const;
     bool memo_key(RunMemo& memo, const BinRun* bin, size_t runs, bool write, int64_t f) const;
     /// One bank's words in a key or final state (channel.cpp, bank_words).
     struct BankWords {
@@ -516,11 +513,13 @@ private:
     int64_t m_last_cmd = -1;  // cycle of the last command issued
     uint32_t m_groups_per_pc = 1;  // m_groups.size() / m_pcs.size()
     // Stack IDs: groups are numbered (pc · sids + sid) · bank_groups + bg. With m_sid_r (sids > 1
-    // and tCCD_R above the pseudo-channel's RD→RD bound max(BL, tCCD_S)), a RD raises the rd_ok of
-    // the pseudo-channel's groups in other SIDs to t + tCCD_R.
+    // and tCCD_R above the pseudo-channel's RD→RD bound max(BL, tCCD_S)), a RD at t raises
+    // m_sid_rd[pc · sids + s] of the pseudo-channel's other SIDs s to t + tCCD_R (Ramulator's
+    // sibling constraint at its Sid level); update_gparts folds it into the groups' RD part.
     uint32_t m_sids = 1, m_bgs = 1;
     int64_t m_ccd_r = 0;
     bool m_sid_r = false;
+    std::vector<int64_t> m_sid_rd;
     uint32_t sid_of(uint32_t group) const { return (group / m_bgs) % m_sids; }
     uint32_t m_key_shift = 0;  // bits of a flat bank index in a rescan key (age << shift | bank)
     /// One candidate cache per class for the whole channel. Caches per pseudo-channel survive
