@@ -233,8 +233,17 @@ const sim::FieldTable<HbmConfig>& HbmConfig::fields() {
 }
 
 void HbmConfig::validate(const std::string& path, sim::Errors& errs) const {
-    const auto problems = models::dram::check_config(resolve());
+    const models::dram::SystemConfig sc = resolve();
+    const auto problems = models::dram::check_config(sc);
     for (const auto& p : problems) errs.add(path.empty() ? p.key : path + "." + p.key, p.message);
+    // A given tCCD_R below tCCD_S would be silently raised to it (the model applies the larger
+    // of the two); JEDEC's tCCDR is never below tCCDS. Presets' own values are not checked: an
+    // override of tccd_s_cycles alone keeps working (then tCCD_R = tCCD_S).
+    const auto& t = sc.spec.timing;
+    if (tccd_r_cycles && t.ccd_r < t.ccd_s)
+        errs.add(path.empty() ? "tccd_r_cycles" : path + ".tccd_r_cycles",
+                 "tCCD_R must be >= tCCD_S (" + std::to_string(t.ccd_s) + "), got " +
+                     std::to_string(t.ccd_r));
 }
 
 }  // namespace qasim::hw

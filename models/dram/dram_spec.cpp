@@ -192,7 +192,7 @@ Spec make_hbm3() {
     // same SID (tCCD_S apart). Ramulator's RoBaRaCoCh puts the SID right above the
     // pseudo-channel (RoBaBgSiPcCo4ChCo1): there consecutive rows alternate SIDs, tCCD_R apart,
     // which holds its HBM3 stream to about 50 % of peak (qasim with that map: 50.5 %; with this
-    // one: 67 %).
+    // one: 66 %).
     s.default_map = "RoSiBaBgPcCo4ChCo1";
     return s;
 }

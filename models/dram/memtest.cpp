@@ -345,10 +345,8 @@ MemtestResult run_memtest(DramSystem& dram, RequestSource& src, const MemtestOpt
             const DramSystem::BurstTarget bt = k == 0 ? bt0 : dram.target(q.addr + k * bb);
             const uint32_t chi = bt.channel;
             Channel& ch = *chs[chi];
-            int64_t& qc = quiet[chi];
-            if (tf > qc) ch.advance_through(tf);  // advance(chi, tf); qc is set below
+            advance(chi, tf);  // the run's later bursts: nothing to advance (quiet = tf)
             for (const uint32_t end = k + run; k < end; ++k) {
-                // The second burst of a run: advance(chi, tf) would skip (qc = tf).
                 if (!ch.has_room(q.write)) {
                     while (!ch.has_room(q.write)) {
                         const int64_t x = ch.step();
@@ -364,7 +362,7 @@ MemtestResult run_memtest(DramSystem& dram, RequestSource& src, const MemtestOpt
                 ch.enqueue(bt.bank, bt.row, q.write, tf, slot);
                 // Nothing issues through tf: quiet = tf (every path above reaches tf, so this is
                 // min(quiet, tf)).
-                qc = tf;
+                quiet[chi] = tf;
             }
         }
         if (rate_n) next_tick = std::max(next_tick, first_tick_at(st.arrive)) + 1;

@@ -121,6 +121,12 @@ TEST(HbmConfig, RejectsUnknownKeysPresetsAndValues) {
     const std::string e = error_of("trc_cycles: 40, tccd_l_cycles: 1");
     EXPECT_NE(e.find("trc_cycles"), std::string::npos);
     EXPECT_NE(e.find("tccd_l_cycles: tCCD_L must be >= tCCD_S (2), got 1"), std::string::npos);
+    // A given tCCD_R below tCCD_S is an error; the preset's own value under an overridden tCCD_S
+    // is not (the model applies max(tCCD_S, tCCD_R)).
+    EXPECT_NE(error_of("preset: hbm3, tccd_r_cycles: 1")
+                  .find("memory.hbm0.tccd_r_cycles: tCCD_R must be >= tCCD_S (2), got 1"),
+              std::string::npos);
+    EXPECT_EQ(error_of("preset: hbm3, tccd_s_cycles: 4"), "");
 }
 
 TEST(HbmConfig, ReferenceFileIsTheReadmeConfiguration) {
