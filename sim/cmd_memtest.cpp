@@ -3,6 +3,7 @@
 // (../shared/reference/dram/README.md). Runs the timing model directly (no SystemC).
 #include <chrono>
 #include <cstdio>
+#include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <sstream>
@@ -15,6 +16,9 @@
 #include "sim/commands.h"
 #include "sim/hw_config.h"
 #include "sim/json.h"
+#include "sim/memtest_waves.h"
+#include "sim/trace_manager.h"
+#include "sim/waves.h"
 
 namespace po = boost::program_options;
 
@@ -53,7 +57,7 @@ std::string fmt(const char* f, double v) {
 
 int cmd_memtest(int argc, char** argv) {
     return guarded("memtest", [&] {
-        std::string hw_path, memory, pattern, trace, offer_rate;
+        std::string hw_path, memory, pattern, trace, offer_rate, vcd, vcd_signals, vcd_window;
         std::vector<std::string> sets;
         uint64_t requests = 100000, stride = 4096, seed = 1, outstanding = 0, request_bytes = 64,
                  span = 0;
@@ -91,7 +95,14 @@ int cmd_memtest(int argc, char** argv) {
             "cycles (Ramulator 2's trace front ends: one request per tick at clock ratio N:M; "
             "with --request-bytes 32 on HBM2 a trace line is one request as there; default: as "
             "fast as accepted)")(
-            "json", "print one JSON object");
+            "json", "print one JSON object")(
+            "vcd", po::value(&vcd),
+            "write the controllers' commands, queues and bank states as a VCD waveform "
+            "(GTKWave) and a save file beside it (.gtkw); keeps every command in memory "
+            "(about 1 KB per request)")(
+            "vcd-signals", po::value(&vcd_signals),
+            "only signals matching these globs, e.g. 'hbm0.ch0.*'")(
+            "vcd-window", po::value(&vcd_window), "only this span of simulated time: START_NS:END_NS");
         po::variables_map vm;
         po::store(po::command_line_parser(argc, argv).options(desc).run(), vm);
         po::notify(vm);
@@ -100,6 +111,11 @@ int cmd_memtest(int argc, char** argv) {
             return 0;
         }
         if (hw_path.empty()) throw ConfigError("--hw: a hardware YAML is required");
+        if (vcd.empty() && (vm.count("vcd-signals") || vm.count("vcd-window")))
+            throw ConfigError("--vcd-signals/--vcd-window need --vcd FILE");
+        TraceOptions topts;
+        if (vm.count("vcd-signals")) topts.globs = parse_signal_globs(vcd_signals);
+        if (vm.count("vcd-window")) parse_window(vcd_window, topts);
         if (pattern.empty() == trace.empty())
             throw ConfigError("give exactly one of --pattern and --trace");
         if (!trace.empty()) {
@@ -203,10 +219,31 @@ int cmd_memtest(int argc, char** argv) {
                           : std::string("unlimited");
         opt.outstanding = outstanding;
         opt.request_bytes = request_bytes;
+        // Waveforms: every channel logs its commands and queue changes during the run.
+        std::vector<std::vector<CommandRecord>> cmd_logs;
+        std::vector<std::vector<QueueRecord>> queue_logs;
+        if (!vcd.empty()) {
+            cmd_logs.resize(dram.channel_count());
+            queue_logs.resize(dram.channel_count());
+            for (uint32_t c = 0; c < dram.channel_count(); ++c) {
+                dram.channel(c).set_command_log(&cmd_logs[c]);
+                dram.channel(c).set_queue_log(&queue_logs[c]);
+            }
+        }
         const auto t0 = std::chrono::steady_clock::now();
         const MemtestResult r = run_memtest(dram, *src, opt);
         const double wall =
             std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+        std::string wrote;
+        if (!vcd.empty()) {
+            TraceManager tm(topts);
+            record_memtest_waves(tm, dram, mem->name, cmd_logs, queue_logs);
+            tm.check_globs();
+            tm.write_vcd(vcd);
+            const std::string gtkw = gtkw_path_for(vcd);
+            tm.write_gtkw(gtkw, std::filesystem::absolute(vcd).lexically_normal().string());
+            wrote = "  wrote            " + vcd + " and " + gtkw + "\n";
+        }
         const double tck = static_cast<double>(dram.tck_ps()) / 1e3;
         const Counters& c = r.counters;
         const double bits =
@@ -286,7 +323,8 @@ int cmd_memtest(int argc, char** argv) {
                   << fmt("%.2f",
                          wall > 0 ? static_cast<double>(c.read_bursts + c.write_bursts) / wall / 1e6
                                   : 0.0)
-                  << " M bursts/s\n";
+                  << " M bursts/s\n"
+                  << wrote;
         return 0;
     });
 }

@@ -172,6 +172,7 @@ void Channel::enqueue(uint32_t bank, uint32_t row, bool write, int64_t arrive, u
     if (b.open_row == row) ++b.hits[k];
     ++m_queued[k];
     ++m_requests;
+    if (m_qlog) log_queue(arrive);
     m_pending[bank >> 6] |= 1ull << (bank & 63);
     // Everything up to `arrive` has issued (precondition), so nothing may issue before arrive + 1.
     const bool col_floor_same = arrive + 1 <= m_col_floor;
@@ -640,8 +641,11 @@ void Channel::issue(const Cand& d) {
         }
         release(s);
         // Closed page: precharge automatically (RDA/WRA) unless another request wants this row.
-        if (m_closed_page && b.active < 0 && b.hits[0] + b.hits[1] == 0 && b.open_row != kClosed)
+        if (m_closed_page && b.active < 0 && b.hits[0] + b.hits[1] == 0 &&
+            b.open_row != kClosed) {
             close_bank(b, b.pre_ok, true);
+            if (m_log) m_log->back().auto_pre = b.pre_ok;
+        }
         update_pending(d.bank);
         // Column timing of the whole pseudo-channel moved; the row candidates only in this bank.
         update_gparts(b.pc, true, false);
@@ -766,6 +770,21 @@ void Channel::log_command(const Cand& d) {
     m_log->push_back(r);
 }
 
+void Channel::log_queue(int64_t cycle) {
+    const QueueRecord q{cycle, static_cast<uint32_t>(m_queued[0]),
+                        static_cast<uint32_t>(m_queued[1]), m_write_mode};
+    if (!m_qlog->empty()) {
+        QueueRecord& last = m_qlog->back();
+        if (last.reads == q.reads && last.writes == q.writes && last.write_mode == q.write_mode)
+            return;
+        if (last.cycle == cycle) {  // several changes in one cycle: the last state counts
+            last = q;
+            return;
+        }
+    }
+    m_qlog->push_back(q);
+}
+
 void Channel::trigger_refresh() {
     // Every command before the deadline has issued; the refresh starts at the deadline.
     m_col_floor = max2(m_col_floor, m_next_ref);
@@ -786,6 +805,7 @@ int64_t Channel::step_until(int64_t limit) {
         if (best.time > limit || best.time == kNever) return -1;
         const int64_t t = best.time;
         issue(best);
+        if (m_qlog) log_queue(t);
         return t;
     }
 }

@@ -84,7 +84,7 @@ inline void add_to(Counters& a, const Counters& d, uint64_t times = 1) {
     a.row_conflicts += d.row_conflicts * times;
 }
 
-/// A command as issued (for tests and debugging: Channel::set_command_log).
+/// A command as issued (for tests, debugging and waveforms: Channel::set_command_log).
 struct CommandRecord {
     enum Kind : uint8_t { act, pre, pre_all, rd, wr, ref };
     int64_t cycle;
@@ -92,6 +92,18 @@ struct CommandRecord {
     uint32_t pc;
     uint32_t bank;  ///< flat bank in the channel (pre_all/ref: first bank of the pseudo-channel)
     uint32_t row;
+    /// rd/wr under the closed-page policy: the cycle its automatic precharge closes the bank
+    /// (RDA/WRA); -1 otherwise.
+    int64_t auto_pre = -1;
+};
+
+/// The controller's queues after a change (waveforms: Channel::set_queue_log): bursts waiting in
+/// the read and write queues (not yet activated, not active) and the read/write mode in force.
+struct QueueRecord {
+    int64_t cycle;
+    uint32_t reads;
+    uint32_t writes;
+    bool write_mode;
 };
 
 /// A finished burst: its tag and the cycle its data transfer ends.
@@ -286,6 +298,8 @@ public:
     }
     /// Appends every issued command to `log` (nullptr: off).
     void set_command_log(std::vector<CommandRecord>* log) { m_log = log; }
+    /// Appends the queues' state at every cycle where it changed (nullptr: off).
+    void set_queue_log(std::vector<QueueRecord>* log) { m_qlog = log; }
 
 private:
     enum Kind : uint8_t { kNone, kRd, kWr, kAct, kPre, kPreAb, kRef };
@@ -535,6 +549,8 @@ private:
     bool m_record = true;
 
     std::vector<CommandRecord>* m_log = nullptr;
+    std::vector<QueueRecord>* m_qlog = nullptr;
+    void log_queue(int64_t cycle);
     Counters* m_counters;
     std::vector<Completion>* m_sink;
 };

@@ -3,6 +3,8 @@
 // gaps equal the JEDEC parameters; the last tests check the two-cycle ACT offsets of HBM2.
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 #include "dram_test_util.h"
 
 namespace qasim::models::dram {
@@ -281,6 +283,42 @@ TEST(DramTiming, ClosedPagePrechargesAfterTheLastHit) {
         EXPECT_EQ(d.counters().acts, pol == PagePolicy::open ? 1u : 2u);
         EXPECT_EQ(d.counters().row_hits, pol == PagePolicy::open ? 3u : 2u);
     }
+}
+
+TEST(DramTiming, LogsForWaveforms) {
+    // Closed page: the last hit's RD carries its automatic precharge (RDA) at the first cycle a
+    // PRE may issue, max(ACT + tRAS, RD + tRTP); the first RD none (a hit to the row is still
+    // queued). The queue log follows the read queue.
+    SystemConfig c;
+    c.spec = isolation_spec();
+    c.ctrl.refresh = RefreshPolicy::none;
+    c.ctrl.page_policy = PagePolicy::closed;
+    DramSystem d(c);
+    std::vector<CommandRecord> log;
+    std::vector<QueueRecord> q;
+    Channel& ch = d.channel(0);
+    ch.set_command_log(&log);
+    ch.set_queue_log(&q);
+    ch.enqueue(0, 7, false, 0, 0);
+    ch.enqueue(0, 7, false, 0, 1);
+    ch.drain();
+    ASSERT_EQ(log.size(), 3u);  // ACT, RD, RDA
+    EXPECT_EQ(log[0].kind, K::act);
+    EXPECT_EQ(log[1].kind, K::rd);
+    EXPECT_EQ(log[1].auto_pre, -1);
+    EXPECT_EQ(log[2].kind, K::rd);
+    EXPECT_EQ(log[2].auto_pre,
+              std::max(log[0].cycle + static_cast<int64_t>(c.spec.timing.ras),
+                       log[2].cycle + static_cast<int64_t>(c.spec.timing.rtp)));
+    // Two reads queued at cycle 0; the ACT takes the first into the bank (1 left), the first RD
+    // serves the hit from the queue (0 left). The mode stays read.
+    ASSERT_EQ(q.size(), 3u);
+    EXPECT_EQ(q[0].cycle, 0);
+    EXPECT_EQ(q[0].reads, 2u);
+    EXPECT_EQ(q[1].cycle, log[0].cycle);
+    EXPECT_EQ(q[1].reads, 1u);
+    EXPECT_EQ(q[2].reads, 0u);
+    for (const QueueRecord& r : q) EXPECT_FALSE(r.write_mode);
 }
 
 }  // namespace
