@@ -102,7 +102,8 @@ int cmd_memtest(int argc, char** argv) {
             "(about 1 KB per request)")(
             "vcd-signals", po::value(&vcd_signals),
             "only signals matching these globs, e.g. 'hbm0.ch0.*'")(
-            "vcd-window", po::value(&vcd_window), "only this span of simulated time: START_NS:END_NS");
+            "vcd-window", po::value(&vcd_window),
+            "only this span of simulated time: START_NS:END_NS");
         po::variables_map vm;
         po::store(po::command_line_parser(argc, argv).options(desc).run(), vm);
         po::notify(vm);

@@ -16,7 +16,8 @@ unsigned bits_for(uint64_t max_value) {
 }  // namespace
 
 void record_memtest_waves(TraceManager& tm, const models::dram::DramSystem& dram,
-                          const std::string& mem, const std::vector<std::vector<CommandRecord>>& cmds,
+                          const std::string& mem,
+                          const std::vector<std::vector<CommandRecord>>& cmds,
                           const std::vector<std::vector<QueueRecord>>& queues) {
     const auto& spec = dram.config().spec;
     const auto& o = spec.org;

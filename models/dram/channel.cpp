@@ -842,9 +842,9 @@ int64_t Channel::drain() {
 //
 // run_bin starts, after advance_through(t0), with a channel whose queues are empty (access()
 // drains every channel it touches); the memo is used only when no REFab is pending, recording
-// and the command log are off. From there the run is: queue the bin's bursts at arrive = t0
-// (back-pressure: step until the queue has room, arrive = that command's cycle, advance through
-// it), then drain.
+// and the command and queue logs are off. From there the run is: queue the bin's bursts at
+// arrive = t0 (back-pressure: step until the queue has room, arrive = that command's cycle,
+// advance through it), then drain.
 //
 // Floor. Let F = max(t0 + 1, min(m_col_floor, m_row_floor)). The first enqueue raises both
 // floors to >= t0 + 1, so from then on min(m_col_floor, m_row_floor) >= F; floors never decrease
@@ -915,7 +915,7 @@ int64_t Channel::drain() {
 //    m_cand_mode / m_cand_rp (ensure_bests re-evaluates every pending bank when they differ from
 //    the current mode / refresh state, so they only decide what is cached);
 //  - relative only: m_seq (ages are only compared; a replay advances it by the bin's size);
-//  - condition, not key: m_next_ref (above), m_record, m_log; constants: parameters,
+//  - condition, not key: m_next_ref (above), m_record, m_log, m_qlog; constants: parameters,
 //    Bank.group/pc, Pc.first_bank, cache-group tables; outputs: m_max_done, m_last_cmd, counters.
 // A replay writes each key time back as F + its stored final value: a timer the run did not raise
 // comes back as F if it was clamped, which is equivalent to its original value (<= F) by the
@@ -1387,7 +1387,7 @@ int64_t Channel::run_bin(const BinRun* bin, size_t runs, bool write, int64_t t0,
     uint64_t h = 0;
     bool store = false;
     if (memo != nullptr && runs > 0 && runs <= RunMemo::kMaxRuns && m_requests == 0 &&
-        !ref_pending() && !m_record && m_log == nullptr) {
+        !ref_pending() && !m_record && m_log == nullptr && m_qlog == nullptr) {
         f = max2(t0 + 1, std::min(m_col_floor, m_row_floor));
         if (memo_key(*memo, bin, runs, write, f)) {
             h = RunMemo::hash(memo->m_key.data(), memo->m_key.size());
@@ -1966,7 +1966,7 @@ void Channel::ref_apply(RunMemo& memo, const uint32_t* s, int64_t f, int64_t f2)
 
 void Channel::feed(const BinRun* bin, size_t runs, bool write, int64_t& arrive, RunMemo* memo,
                    bool drain_after) {
-    const bool seg_on = memo != nullptr && !m_record && m_log == nullptr;
+    const bool seg_on = memo != nullptr && !m_record && m_log == nullptr && m_qlog == nullptr;
     constexpr size_t kL = RunMemo::kLevels, kBottom = kL - 1;
     // Per level ("Segment levels" above): the next point at which a segment of the level is
     // looked up, and the segment being stored: by simulation at the bottom level, from the

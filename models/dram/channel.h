@@ -274,12 +274,12 @@ public:
     int64_t drain();
     /// One DMA block's bursts for this channel (`runs` runs, in order): advances through t0,
     /// queues the bursts arriving at t0 as fast as the queue accepts them, drains, and returns
-    /// the latest completion cycle. With `memo` (and recording and the command log off), a run
+    /// the latest completion cycle. With `memo` (and recording and the logs off), a run
     /// from an equivalent state is replayed instead of simulated (exact).
     int64_t run_bin(const BinRun* bin, size_t runs, bool write, int64_t t0, RunMemo* memo);
     /// Queues a bin's bursts arriving at `arrive` as fast as the queue accepts them (back-pressure:
     /// `arrive` becomes the cycle of the command that made room), without draining. With `memo`
-    /// (and recording and the command log off), segments of the bin seen before from an
+    /// (and recording and the logs off), segments of the bin seen before from an
     /// equivalent state are replayed (exact).
     /// With `drain_after` (run_bin: the caller drains next) the bin's last segment and the drain
     /// after it form one memoized "tail" (drained state at its end); feed then returns drained.
