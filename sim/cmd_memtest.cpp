@@ -96,6 +96,8 @@ int cmd_memtest(int argc, char** argv) {
             "with --request-bytes 32 on HBM2 a trace line is one request as there; default: as "
             "fast as accepted)")(
             "json", "print one JSON object")(
+            "per-channel", "also report every channel: bursts, GB/s, row-buffer outcomes, "
+                           "commands (JSON: `channels`)")(
             "vcd", po::value(&vcd),
             "write the controllers' commands, queues and bank states as a VCD waveform "
             "(GTKWave) and a save file beside it (.gtkw); keeps every command in memory "
@@ -220,6 +222,7 @@ int cmd_memtest(int argc, char** argv) {
                           : std::string("unlimited");
         opt.outstanding = outstanding;
         opt.request_bytes = request_bytes;
+        opt.per_channel = vm.count("per-channel") > 0;
         // Waveforms: every channel logs its commands and queue changes during the run.
         std::vector<std::vector<CommandRecord>> cmd_logs;
         std::vector<std::vector<QueueRecord>> queue_logs;
@@ -250,6 +253,17 @@ int cmd_memtest(int argc, char** argv) {
         const double bits =
             static_cast<double>((c.read_bursts + c.write_bursts) * dram.burst_bytes() * 8);
 
+        // A channel's share: its bursts' bytes over the run's time; hits over its bursts.
+        auto channel_gbps = [&](const Counters& k) {
+            return r.elapsed_ns > 0 ? static_cast<double>((k.read_bursts + k.write_bursts) *
+                                                          dram.burst_bytes()) /
+                                          r.elapsed_ns
+                                    : 0.0;
+        };
+        auto hit_rate = [](const Counters& k) {
+            const uint64_t a = k.row_hits + k.row_misses + k.row_conflicts;
+            return a ? static_cast<double>(k.row_hits) / static_cast<double>(a) : 0.0;
+        };
         if (vm.count("json")) {
             JsonWriter j;
             j.begin_object()
@@ -283,8 +297,28 @@ int cmd_memtest(int argc, char** argv) {
                 .kv("write_bursts", c.write_bursts)
                 .kv("row_hits", c.row_hits)
                 .kv("row_misses", c.row_misses)
-                .kv("row_conflicts", c.row_conflicts)
-                .end_object();
+                .kv("row_conflicts", c.row_conflicts);
+            if (opt.per_channel) {
+                j.key("channels").begin_array();
+                for (size_t i = 0; i < r.channels.size(); ++i) {
+                    const Counters& k = r.channels[i];
+                    j.begin_object()
+                        .kv("channel", static_cast<uint64_t>(i))
+                        .kv("bandwidth_gbps", channel_gbps(k))
+                        .kv("row_hit_rate", hit_rate(k))
+                        .kv("acts", k.acts)
+                        .kv("precharges", k.precharges)
+                        .kv("refreshes", k.refreshes)
+                        .kv("read_bursts", k.read_bursts)
+                        .kv("write_bursts", k.write_bursts)
+                        .kv("row_hits", k.row_hits)
+                        .kv("row_misses", k.row_misses)
+                        .kv("row_conflicts", k.row_conflicts)
+                        .end_object();
+                }
+                j.end_array();
+            }
+            j.end_object();
             std::cout << j.str();
             return 0;
         }
@@ -324,8 +358,25 @@ int cmd_memtest(int argc, char** argv) {
                   << fmt("%.2f",
                          wall > 0 ? static_cast<double>(c.read_bursts + c.write_bursts) / wall / 1e6
                                   : 0.0)
-                  << " M bursts/s\n"
-                  << wrote;
+                  << " M bursts/s\n";
+        if (opt.per_channel) {
+            std::cout << "  per channel      channel    GB/s  row hits      ACT      PRE    REF"
+                         "   read bursts  write bursts\n";
+            for (size_t i = 0; i < r.channels.size(); ++i) {
+                const Counters& k = r.channels[i];
+                char line[160];
+                std::snprintf(line, sizeof(line),
+                              "                   %7zu %7.1f %8.1f %% %8llu %8llu %6llu %13llu %13llu\n",
+                              i, channel_gbps(k), 100.0 * hit_rate(k),
+                              static_cast<unsigned long long>(k.acts),
+                              static_cast<unsigned long long>(k.precharges),
+                              static_cast<unsigned long long>(k.refreshes),
+                              static_cast<unsigned long long>(k.read_bursts),
+                              static_cast<unsigned long long>(k.write_bursts));
+                std::cout << line;
+            }
+        }
+        std::cout << wrote;
         return 0;
     });
 }

@@ -300,6 +300,8 @@ public:
     void set_command_log(std::vector<CommandRecord>* log) { m_log = log; }
     /// Appends the queues' state at every cycle where it changed (nullptr: off).
     void set_queue_log(std::vector<QueueRecord>* log) { m_qlog = log; }
+    /// Where the channel counts its commands (DramSystem::split_counters).
+    void set_counters(Counters* counters) { m_counters = counters; }
 
 private:
     enum Kind : uint8_t { kNone, kRd, kWr, kAct, kPre, kPreAb, kRef };

@@ -298,7 +298,23 @@ void DramSystem::bin_bursts(uint64_t k0, uint64_t k1) {
     }
 }
 
+void DramSystem::split_counters(std::vector<Counters>* per) {
+    const uint32_t nch = channel_count();
+    if (per != nullptr) {
+        per->assign(nch, Counters());
+        for (uint32_t c = 0; c < nch; ++c) channel(c).set_counters(&(*per)[c]);
+    } else if (m_split != nullptr) {
+        for (uint32_t c = 0; c < nch; ++c) {
+            add_to(m_counters, (*m_split)[c]);
+            m_channels[c]->set_counters(&m_counters);
+        }
+    }
+    m_split = per;
+}
+
 uint64_t DramSystem::access(uint64_t addr, uint64_t bytes, bool is_write, uint64_t start_ps) {
+    if (m_split != nullptr)
+        throw std::logic_error("DramSystem::access while the channels count apart (split_counters)");
     if (bytes == 0) return start_ps;
     const int64_t t0 = static_cast<int64_t>((start_ps + m_tck_ps - 1) / m_tck_ps);
     const uint64_t first = addr / m_burst_bytes;

@@ -252,6 +252,18 @@ MemtestResult run_memtest(DramSystem& dram, RequestSource& src, const MemtestOpt
     // queued at cycle a raises both command floors to a + 1, so nothing issues at or before a
     // (Channel::enqueue), and quiet drops to min(quiet, a). step() issues: quiet is reset.
     std::vector<int64_t> quiet(nch, -1);
+    // Per-channel counts: the channels count apart until the end (DramSystem::split_counters;
+    // the guard joins them again if anything below throws, before `res` goes away).
+    struct SplitGuard {
+        DramSystem* d = nullptr;
+        ~SplitGuard() {
+            if (d) d->split_counters(nullptr);
+        }
+    } split;
+    if (opt.per_channel) {
+        dram.split_counters(&res.channels);
+        split.d = &dram;
+    }
     auto advance = [&](uint32_t c, int64_t t) {
         if (t <= quiet[c]) return;
         chs[c]->advance_through(t);
@@ -376,6 +388,11 @@ MemtestResult run_memtest(DramSystem& dram, RequestSource& src, const MemtestOpt
         chs[c]->drain();
         consume();
     }
+    // Refresh goes on in every channel until the run ends, with traffic or without (as in the
+    // reference, whose channels all tick to the end): channels that went idle earlier, or that
+    // the pattern never touched (the 4 KiB stride uses one of 8), refresh through the last
+    // completion. Nothing is queued any more, so this adds REF commands (and their energy) only.
+    for (uint32_t c = 0; c < nch; ++c) chs[c]->advance_through(last_any);
 
     const double tck_ns = static_cast<double>(dram.tck_ps()) / 1e3;
     res.elapsed_cycles = std::max<int64_t>(0, res.reads ? last_read : last_any);
@@ -415,6 +432,10 @@ MemtestResult run_memtest(DramSystem& dram, RequestSource& src, const MemtestOpt
         res.mean_read_latency_ns = res.mean_read_latency_cycles * tck_ns;
         res.p50_read_latency_ns = res.p50_read_latency_cycles * tck_ns;
         res.p99_read_latency_ns = res.p99_read_latency_cycles * tck_ns;
+    }
+    if (split.d) {
+        dram.split_counters(nullptr);
+        split.d = nullptr;
     }
     res.counters = dram.counters();
     const Counters& c = res.counters;

@@ -117,6 +117,7 @@ struct MemtestOptions {
     /// At most offer_num requests per offer_den memory cycles (one per front-end tick, ticks
     /// evenly spread); offer_num = 0: as fast as the controllers accept them.
     uint64_t offer_num = 0, offer_den = 1;
+    bool per_channel = false;  ///< also count every channel apart (MemtestResult::channels)
 };
 
 struct MemtestResult {
@@ -133,6 +134,8 @@ struct MemtestResult {
     double background_energy_pj = 0;  ///< background power × time until the last completion
     double energy_pj = 0;
     Counters counters;
+    /// With MemtestOptions::per_channel, channel c's share of `counters` (they add up to it).
+    std::vector<Counters> channels;
 };
 
 /// Runs `src` on `dram` (which should be fresh for figures that compare with a reference).

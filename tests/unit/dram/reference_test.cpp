@@ -244,6 +244,53 @@ TEST(Memtest, EnergyIsCountsTimesCosts) {
     EXPECT_EQ(c.read_bursts + c.write_bursts, 2 * r.requests);
 }
 
+TEST(Memtest, PerChannelCountsAddUpAndIdleChannelsRefresh) {
+    // The 4 KiB stride reaches channel 0 only under the reference map (README pattern d): every
+    // burst and ACT is channel 0's, and the seven idle channels still refresh, each pseudo-channel
+    // once per tREFI up to the end of the run, as the reference's channels all tick to the end.
+    for (const Pattern p : {Pattern::stride, Pattern::random}) {
+        DramSystem dram(reference_config());
+        PatternConfig pc;
+        pc.pattern = p;
+        pc.requests = 20000;
+        pc.stride_bytes = 4096;
+        PatternSource src(pc);
+        MemtestOptions opt;
+        opt.per_channel = true;
+        const MemtestResult r = run_memtest(dram, src, opt);
+        ASSERT_EQ(r.channels.size(), 8u);
+        Counters sum;
+        for (const Counters& k : r.channels) add_to(sum, k);
+        const Counters& c = r.counters;
+        EXPECT_EQ(sum.acts, c.acts);
+        EXPECT_EQ(sum.precharges, c.precharges);
+        EXPECT_EQ(sum.refreshes, c.refreshes);
+        EXPECT_EQ(sum.read_bursts, c.read_bursts);
+        EXPECT_EQ(sum.write_bursts, c.write_bursts);
+        EXPECT_EQ(sum.row_hits + sum.row_misses + sum.row_conflicts,
+                  c.row_hits + c.row_misses + c.row_conflicts);
+        const uint64_t per_pc = static_cast<uint64_t>(r.elapsed_cycles) / 3900;  // tREFI
+        ASSERT_GE(per_pc, 2u);
+        for (size_t ch = 0; ch < 8; ++ch) {
+            if (p == Pattern::stride && ch > 0) {
+                EXPECT_EQ(r.channels[ch].read_bursts + r.channels[ch].acts, 0u) << ch;
+                EXPECT_EQ(r.channels[ch].refreshes, 2 * per_pc) << ch;  // idle: on the deadline
+            } else {
+                EXPECT_GT(r.channels[ch].read_bursts, 0u) << ch;
+                EXPECT_GE(r.channels[ch].refreshes + 2, 2 * per_pc) << ch;  // the last may wait
+            }
+        }
+        // Without per_channel the totals are the same.
+        DramSystem dram2(reference_config());
+        PatternSource src2(pc);
+        const MemtestResult r2 = run_memtest(dram2, src2, {});
+        EXPECT_TRUE(r2.channels.empty());
+        EXPECT_EQ(r2.counters.refreshes, c.refreshes);
+        EXPECT_EQ(r2.counters.acts, c.acts);
+        EXPECT_EQ(r2.elapsed_cycles, r.elapsed_cycles);
+    }
+}
+
 TEST(Memtest, TraceLines) {
     MemRequest q;
     std::string err;
