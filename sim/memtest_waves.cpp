@@ -55,6 +55,9 @@ void record_memtest_waves(TraceManager& tm, const models::dram::DramSystem& dram
                 open.push_back(tm.add_signal(bp + ".open", TraceKind::bit, 1, TraceFormat::binary));
                 row.push_back(tm.add_signal(bp + ".row", TraceKind::integer, rbits,
                                             TraceFormat::decimal, true));
+                // Hundreds of them: in the VCD and GTKWave's tree, not in the opening view.
+                tm.keep_out_of_view(open.back());
+                tm.keep_out_of_view(row.back());
             }
         }
         // Initial values: empty queues, read mode, idle buses, closed banks.

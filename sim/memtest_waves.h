@@ -14,7 +14,9 @@
 //   MEM.chC.pcP[.sidS].bgG.bB.row          the row last opened in the bank
 // A command is a pulse of half a clock at its issue cycle (so that back-to-back commands stay
 // apart); data is busy from tCL (reads) or tCWL (writes) after the command for the burst's
-// length. Times are absolute (cycle × tCK).
+// length. Times are absolute (cycle × tCK). The GTKWave save file opens on the channel and
+// pseudo-channel signals; the bank signals are in GTKWave's signal tree (or in the view when
+// selected with --vcd-signals).
 #include <string>
 #include <vector>
 

@@ -290,6 +290,7 @@ std::string TraceManager::gtkw_text(const std::string& vcd_path) const {
     std::vector<std::string> groups;
     std::map<std::string, std::vector<size_t>> members;
     for (size_t i = 0; i < m_sigs.size(); ++i) {
+        if (!m_sigs[i].in_view) continue;
         const size_t d = m_sigs[i].path.find('.');
         const std::string g = d == std::string::npos ? "global" : m_sigs[i].path.substr(0, d);
         if (!members.count(g)) groups.push_back(g);

@@ -90,6 +90,13 @@ public:
         if (h != kDisabled) push(h, t_ps, delta, true);
     }
 
+    /// Leaves a signal out of the GTKWave save file's view (it stays in the VCD and in GTKWave's
+    /// signal tree), e.g. the hundreds of per-bank signals of `memtest --vcd`; unless signals
+    /// were selected with `--vcd-signals`: then every selected one is in the view.
+    void keep_out_of_view(Handle h) {
+        if (h != kDisabled && m_opts.globs.empty()) m_sigs[h].in_view = false;
+    }
+
     /// Throws ConfigError when a `--vcd-signals` glob matches no registered signal.
     void check_globs() const;
     /// Registered paths (all, selected or not), in registration order.
@@ -112,6 +119,7 @@ private:
         TraceFormat format;
         bool initial_x;
         std::string id;  // VCD identifier code
+        bool in_view = true;  // listed in the GTKWave save file (keep_out_of_view)
     };
     struct Rec {
         uint64_t t;

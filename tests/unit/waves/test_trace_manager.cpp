@@ -138,6 +138,24 @@ TEST(TraceManager, GtkwGroupsAndFormats) {
               std::string::npos);
 }
 
+TEST(TraceManager, SignalsKeptOutOfTheView) {
+    // In the VCD and not in the save file's view; with --vcd-signals every selected signal is.
+    for (const bool globs : {false, true}) {
+        TraceOptions o;
+        if (globs) o.globs = parse_signal_globs("m.*");
+        TraceManager tm(o);
+        tm.add_signal("m.ch0.queued", TraceKind::integer, 8);
+        const auto bank = tm.add_signal("m.ch0.b0.open", TraceKind::bit);
+        tm.keep_out_of_view(bank);
+        tm.keep_out_of_view(TraceManager::kDisabled);  // no effect
+        tm.set(bank, 3, 1);
+        EXPECT_NE(tm.vcd_text().find("open"), std::string::npos);
+        const std::string g = tm.gtkw_text("/tmp/w.vcd");
+        EXPECT_NE(g.find("top.m.ch0.queued"), std::string::npos) << g;
+        EXPECT_EQ(g.find("top.m.ch0.b0.open") != std::string::npos, globs) << g;
+    }
+}
+
 TEST(TraceManager, ActiveIsNullUnlessSet) {
     EXPECT_EQ(TraceManager::active(), nullptr);
     TraceManager tm;
