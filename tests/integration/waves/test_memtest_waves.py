@@ -9,6 +9,9 @@ import subprocess
 import sys
 import tempfile
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from test_waves import parse_vcd  # noqa: E402
+
 QASIM = sys.argv[1]
 HW = "configs/hw/hbm2_reference.yaml"
 TCK = 1000  # ps (hbm2_reference)
@@ -17,27 +20,8 @@ T = {"rc": 48, "ras": 34, "rp": 14, "act_cycles": 2, "burst": 2}  # cycles (hbm2
 
 def read_vcd(path):
     """Returns {path: [(t_ps, value)]} (values as ints; 'x' as None)."""
-    ids, scope, waves, t = {}, [], {}, 0
-    with open(path) as f:
-        for line in f:
-            tok = line.split()
-            if not tok:
-                continue
-            if tok[0] == "$scope":
-                scope.append(tok[2])
-            elif tok[0] == "$upscope":
-                scope.pop()
-            elif tok[0] == "$var":
-                ids[tok[3]] = ".".join(scope[1:] + [tok[4]])
-            elif tok[0].startswith("#"):
-                t = int(tok[0][1:])
-            elif tok[0][0] == "b" and len(tok) == 2 and tok[1] in ids:
-                v = None if "x" in tok[0] else int(tok[0][1:], 2)
-                waves.setdefault(ids[tok[1]], []).append((t, v))
-            elif tok[0][0] in "01x" and len(tok) == 1 and tok[0][1:] in ids:
-                v = None if tok[0][0] == "x" else int(tok[0][0])
-                waves.setdefault(ids[tok[0][1:]], []).append((t, v))
-    return waves
+    sigs, changes = parse_vcd(path)
+    return {p: changes[ident] for p, (ident, _, _) in sigs.items()}
 
 
 def entries(w, code):
