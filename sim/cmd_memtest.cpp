@@ -57,7 +57,8 @@ std::string fmt(const char* f, double v) {
 
 int cmd_memtest(int argc, char** argv) {
     return guarded("memtest", [&] {
-        std::string hw_path, memory, pattern, trace, offer_rate, vcd, vcd_signals, vcd_window;
+        std::string hw_path, memory, pattern, trace, offer_rate, vcd, vcd_signals, vcd_window,
+            latency_csv;
         std::vector<std::string> sets;
         uint64_t requests = 100000, stride = 4096, seed = 1, outstanding = 0, request_bytes = 64,
                  span = 0;
@@ -66,8 +67,8 @@ int cmd_memtest(int argc, char** argv) {
                                      "stream|random|mixed|stride --requests N [--stride-bytes S]\n"
                                      "              [--read-ratio R] [--seed X] | --trace FILE) "
                                      "[--outstanding K] [--offer-rate N[/M]] [--json]\n"
-                                     "              [--per-channel] [--vcd FILE [--vcd-signals "
-                                     "GLOBS] [--vcd-window A:B]]\n\n"
+                                     "              [--per-channel] [--latency-csv FILE] [--vcd "
+                                     "FILE [--vcd-signals GLOBS] [--vcd-window A:B]]\n\n"
                                      "Plays 64 B requests into the hbm memory of FILE as fast as "
                                      "its controllers accept them (in\n"
                                      "order, head-of-line blocking), or at the cycles of a trace "
@@ -100,6 +101,9 @@ int cmd_memtest(int argc, char** argv) {
             "json", "print one JSON object")(
             "per-channel", "also report every channel: bursts, GB/s, row-buffer outcomes, "
                            "commands (JSON: `channels`)")(
+            "latency-csv", po::value(&latency_csv),
+            "write the read-latency distribution as CSV: latency_cycles,latency_ns,reads (one row "
+            "per latency that occurred)")(
             "vcd", po::value(&vcd),
             "write the controllers' commands, queues and bank states as a VCD waveform "
             "(GTKWave) and a save file beside it (.gtkw); keeps every command in memory "
@@ -225,6 +229,7 @@ int cmd_memtest(int argc, char** argv) {
         opt.outstanding = outstanding;
         opt.request_bytes = request_bytes;
         opt.per_channel = vm.count("per-channel") > 0;
+        opt.latency_histogram = !latency_csv.empty();
         // Waveforms: every channel logs its commands and queue changes during the run.
         std::vector<std::vector<CommandRecord>> cmd_logs;
         std::vector<std::vector<QueueRecord>> queue_logs;
@@ -241,6 +246,16 @@ int cmd_memtest(int argc, char** argv) {
         const double wall =
             std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
         std::string wrote;
+        if (!latency_csv.empty()) {
+            std::string csv = "latency_cycles,latency_ns,reads\n";
+            const double tck_ns = static_cast<double>(dram.tck_ps()) / 1e3;
+            for (const auto& [cycles, n] : r.latency_histogram)
+                csv += std::to_string(cycles) + "," +
+                       format_f64(static_cast<double>(cycles) * tck_ns) + "," + std::to_string(n) +
+                       "\n";
+            write_file_atomic(latency_csv, csv);
+            wrote += "  wrote            " + latency_csv + "\n";
+        }
         if (!vcd.empty()) {
             TraceManager tm(topts);
             record_memtest_waves(tm, dram, mem->name, cmd_logs, queue_logs);
@@ -248,7 +263,7 @@ int cmd_memtest(int argc, char** argv) {
             tm.write_vcd(vcd);
             const std::string gtkw = gtkw_path_for(vcd);
             tm.write_gtkw(gtkw, std::filesystem::absolute(vcd).lexically_normal().string());
-            wrote = "  wrote            " + vcd + " and " + gtkw + "\n";
+            wrote += "  wrote            " + vcd + " and " + gtkw + "\n";
         }
         const double tck = static_cast<double>(dram.tck_ps()) / 1e3;
         const Counters& c = r.counters;

@@ -427,6 +427,18 @@ MemtestResult run_memtest(DramSystem& dram, RequestSource& src, const MemtestOpt
             std::nth_element(big_lat.begin(), big_lat.begin() + kb, big_lat.end());
             return static_cast<double>(big_lat[static_cast<size_t>(kb)]);
         };
+        if (opt.latency_histogram) {
+            for (size_t v = 0; v < hist.size(); ++v)
+                if (hist[v]) res.latency_histogram.emplace_back(static_cast<uint32_t>(v), hist[v]);
+            std::vector<uint32_t> big = big_lat;
+            std::sort(big.begin(), big.end());
+            for (const uint32_t v : big) {
+                if (!res.latency_histogram.empty() && res.latency_histogram.back().first == v)
+                    ++res.latency_histogram.back().second;
+                else
+                    res.latency_histogram.emplace_back(v, 1);
+            }
+        }
         res.p50_read_latency_cycles = pct(0.50);
         res.p99_read_latency_cycles = pct(0.99);
         res.mean_read_latency_ns = res.mean_read_latency_cycles * tck_ns;

@@ -20,6 +20,7 @@
 #include <cstdint>
 #include <random>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "models/dram/dram_system.h"
@@ -118,6 +119,7 @@ struct MemtestOptions {
     /// evenly spread); offer_num = 0: as fast as the controllers accept them.
     uint64_t offer_num = 0, offer_den = 1;
     bool per_channel = false;  ///< also count every channel apart (MemtestResult::channels)
+    bool latency_histogram = false;  ///< also return every read latency's count (MemtestResult)
 };
 
 struct MemtestResult {
@@ -136,6 +138,9 @@ struct MemtestResult {
     Counters counters;
     /// With MemtestOptions::per_channel, channel c's share of `counters` (they add up to it).
     std::vector<Counters> channels;
+    /// With MemtestOptions::latency_histogram: (read latency in cycles, reads), ascending, only
+    /// latencies that occurred (the counts add up to `reads`).
+    std::vector<std::pair<uint32_t, uint64_t>> latency_histogram;
 };
 
 /// Runs `src` on `dram` (which should be fresh for figures that compare with a reference).
