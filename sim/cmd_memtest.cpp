@@ -58,7 +58,7 @@ std::string fmt(const char* f, double v) {
 int cmd_memtest(int argc, char** argv) {
     return guarded("memtest", [&] {
         std::string hw_path, memory, pattern, trace, offer_rate, vcd, vcd_signals, vcd_window,
-            latency_csv;
+            latency_csv, write_trace;
         std::vector<std::string> sets;
         uint64_t requests = 100000, stride = 4096, seed = 1, outstanding = 0, request_bytes = 64,
                  span = 0;
@@ -67,8 +67,10 @@ int cmd_memtest(int argc, char** argv) {
                                      "stream|random|mixed|stride --requests N [--stride-bytes S]\n"
                                      "              [--read-ratio R] [--seed X] | --trace FILE) "
                                      "[--outstanding K] [--offer-rate N[/M]] [--json]\n"
-                                     "              [--per-channel] [--latency-csv FILE] [--vcd "
-                                     "FILE [--vcd-signals GLOBS] [--vcd-window A:B]]\n\n"
+                                     "              [--per-channel] [--latency-csv FILE] "
+                                     "[--write-trace FILE]\n"
+                                     "              [--vcd FILE [--vcd-signals GLOBS] "
+                                     "[--vcd-window A:B]]\n\n"
                                      "Plays 64 B requests into the hbm memory of FILE as fast as "
                                      "its controllers accept them (in\n"
                                      "order, head-of-line blocking), or at the cycles of a trace "
@@ -91,6 +93,10 @@ int cmd_memtest(int argc, char** argv) {
             "capacity if smaller)")("request-bytes", po::value(&request_bytes),
                                     "bytes per request, a multiple of the burst (default 64)")(
             "trace", po::value(&trace), "DRAM trace file instead of a pattern")(
+            "write-trace", po::value(&write_trace),
+            "also write the pattern's requests as a trace, one `0xADDR R|W` line each (Ramulator's "
+            "memory-trace format; --trace reads it back, with the same --request-bytes), to run "
+            "the same requests elsewhere")(
             "outstanding", po::value(&outstanding),
             "at most K requests in flight (1: unloaded latency; default: no limit)")(
             "offer-rate", po::value(&offer_rate),
@@ -128,7 +134,8 @@ int cmd_memtest(int argc, char** argv) {
         if (pattern.empty() == trace.empty())
             throw ConfigError("give exactly one of --pattern and --trace");
         if (!trace.empty()) {
-            for (const char* o : {"requests", "stride-bytes", "read-ratio", "seed", "span-bytes"})
+            for (const char* o :
+                 {"requests", "stride-bytes", "read-ratio", "seed", "span-bytes", "write-trace"})
                 if (vm.count(o))
                     throw ConfigError(std::string("--") + o +
                                       " applies to --pattern, not to --trace");
@@ -202,6 +209,22 @@ int cmd_memtest(int argc, char** argv) {
             pc.span_bytes = span;
             src = std::make_unique<PatternSource>(pc);
             what = "pattern " + pattern;
+            if (!write_trace.empty()) {
+                // The same requests from a second source of the same configuration.
+                PatternSource copy(pc);
+                std::string text;
+                text.reserve(pc.requests * 16);
+                MemRequest q[256];
+                char line[32];
+                for (size_t n; (n = copy.next_batch(q, 256)) > 0;)
+                    for (size_t i = 0; i < n; ++i) {
+                        std::snprintf(line, sizeof(line), "0x%llx %c\n",
+                                      static_cast<unsigned long long>(q[i].addr),
+                                      q[i].write ? 'W' : 'R');
+                        text += line;
+                    }
+                write_file_atomic(write_trace, text);
+            }
         }
         MemtestOptions opt;
         if (vm.count("offer-rate")) {
@@ -246,6 +269,7 @@ int cmd_memtest(int argc, char** argv) {
         const double wall =
             std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
         std::string wrote;
+        if (!write_trace.empty()) wrote += "  wrote            " + write_trace + "\n";
         if (!latency_csv.empty()) {
             std::string csv = "latency_cycles,latency_ns,reads\n";
             const double tck_ns = static_cast<double>(dram.tck_ps()) / 1e3;
