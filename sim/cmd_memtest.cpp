@@ -17,6 +17,7 @@
 #include "sim/hw_config.h"
 #include "sim/json.h"
 #include "sim/memtest_waves.h"
+#include "sim/stream_out.h"
 #include "sim/trace_manager.h"
 #include "sim/waves.h"
 
@@ -210,10 +211,10 @@ int cmd_memtest(int argc, char** argv) {
             src = std::make_unique<PatternSource>(pc);
             what = "pattern " + pattern;
             if (!write_trace.empty()) {
-                // The same requests from a second source of the same configuration.
+                // The same requests from a second source of the same configuration, streamed
+                // to the file (renamed into place when complete).
                 PatternSource copy(pc);
-                std::string text;
-                text.reserve(pc.requests * 16);
+                StreamOut out(write_trace);
                 MemRequest q[256];
                 char line[32];
                 for (size_t n; (n = copy.next_batch(q, 256)) > 0;)
@@ -221,9 +222,9 @@ int cmd_memtest(int argc, char** argv) {
                         std::snprintf(line, sizeof(line), "0x%llx %c\n",
                                       static_cast<unsigned long long>(q[i].addr),
                                       q[i].write ? 'W' : 'R');
-                        text += line;
+                        out << line;
                     }
-                write_file_atomic(write_trace, text);
+                out.commit();
             }
         }
         MemtestOptions opt;
