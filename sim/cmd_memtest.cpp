@@ -3,7 +3,6 @@
 // (../shared/reference/dram/README.md). Runs the timing model directly (no SystemC).
 #include <chrono>
 #include <cstdio>
-#include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <sstream>
@@ -58,8 +57,7 @@ std::string fmt(const char* f, double v) {
 
 int cmd_memtest(int argc, char** argv) {
     return guarded("memtest", [&] {
-        std::string hw_path, memory, pattern, trace, offer_rate, vcd, vcd_signals, vcd_window,
-            latency_csv, write_trace;
+        std::string hw_path, memory, pattern, trace, offer_rate, latency_csv, write_trace;
         std::vector<std::string> sets;
         uint64_t requests = 100000, stride = 4096, seed = 1, outstanding = 0, request_bytes = 64,
                  span = 0;
@@ -110,15 +108,12 @@ int cmd_memtest(int argc, char** argv) {
                            "commands (JSON: `channels`)")(
             "latency-csv", po::value(&latency_csv),
             "write the read-latency distribution as CSV: latency_cycles,latency_ns,reads (one row "
-            "per latency that occurred)")(
-            "vcd", po::value(&vcd),
-            "write the controllers' commands, queues and bank states as a VCD waveform "
-            "(GTKWave) and a save file beside it (.gtkw); keeps every command in memory "
-            "(about 1 KB per request)")(
-            "vcd-signals", po::value(&vcd_signals),
-            "only signals matching these globs, e.g. 'hbm0.ch0.*'")(
-            "vcd-window", po::value(&vcd_window),
-            "only this span of simulated time: START_NS:END_NS");
+            "per latency that occurred)");
+        add_vcd_options(desc,
+                        "write the controllers' commands, queues and bank states as a VCD waveform "
+                        "(GTKWave) and a save file beside it (.gtkw); keeps every command in "
+                        "memory (about 1 KB per request)",
+                        "hbm0.ch0.*");
         po::variables_map vm;
         po::store(po::command_line_parser(argc, argv).options(desc).run(), vm);
         po::notify(vm);
@@ -127,11 +122,11 @@ int cmd_memtest(int argc, char** argv) {
             return 0;
         }
         if (hw_path.empty()) throw ConfigError("--hw: a hardware YAML is required");
-        if (vcd.empty() && (vm.count("vcd-signals") || vm.count("vcd-window")))
-            throw ConfigError("--vcd-signals/--vcd-window need --vcd FILE");
         TraceOptions topts;
-        if (vm.count("vcd-signals")) topts.globs = parse_signal_globs(vcd_signals);
-        if (vm.count("vcd-window")) parse_window(vcd_window, topts);
+        const std::string vcd = vcd_option(vm, topts);
+        for (const char* o : {"latency-csv", "write-trace"})
+            if (vm.count(o) && vm[o].as<std::string>().empty())
+                throw ConfigError(std::string("--") + o + ": a file path is required");
         if (pattern.empty() == trace.empty())
             throw ConfigError("give exactly one of --pattern and --trace");
         if (!trace.empty()) {
@@ -285,9 +280,7 @@ int cmd_memtest(int argc, char** argv) {
             TraceManager tm(topts);
             record_memtest_waves(tm, dram, mem->name, cmd_logs, queue_logs);
             tm.check_globs();
-            tm.write_vcd(vcd);
-            const std::string gtkw = gtkw_path_for(vcd);
-            tm.write_gtkw(gtkw, std::filesystem::absolute(vcd).lexically_normal().string());
+            const std::string gtkw = write_vcd_and_gtkw(tm, vcd);
             wrote += "  wrote            " + vcd + " and " + gtkw + "\n";
         }
         const double tck = static_cast<double>(dram.tck_ps()) / 1e3;

@@ -1,4 +1,3 @@
-#include <filesystem>
 #include <iostream>
 #include <memory>
 
@@ -19,7 +18,7 @@ namespace qasim::sim {
 
 int cmd_run(int argc, char** argv) {
     return guarded("run", [&] {
-        std::string hw_path, workload, out_dir, vcd, timeline, vcd_signals, vcd_window;
+        std::string hw_path, workload, out_dir, timeline;
         std::vector<std::string> sets;
         bool quiet = false, verbose = false;
         po::options_description desc("qasim run: simulate a workload on a hardware description");
@@ -28,12 +27,11 @@ int cmd_run(int argc, char** argv) {
             ("workload", po::value(&workload)->required(), "trace (.yaml/.csv) or zoo:MODEL[:PHASE][?k=v&...]")
             ("set", po::value(&sets)->composing(), "override a hardware key: KEY.PATH=VALUE (repeatable)")
             ("out", po::value(&out_dir), "write report.json, layers.csv, stats.txt, config.resolved.yaml here")
-            ("vcd", po::value(&vcd), "write a VCD waveform (GTKWave) and a GTKWave save file beside it (.gtkw)")
-            ("vcd-signals", po::value(&vcd_signals), "only signals matching these globs, e.g. 'sa0.*,dma.*'")
-            ("vcd-window", po::value(&vcd_window), "only this span of simulated time: START_NS:END_NS")
             ("timeline", po::value(&timeline), "write a Chrome-trace/Perfetto timeline JSON")
             ("quiet,q", po::bool_switch(&quiet), "print nothing but errors")
             ("verbose,v", po::bool_switch(&verbose), "show SystemC info messages");
+        add_vcd_options(desc, "write a VCD waveform (GTKWave) and a GTKWave save file beside it (.gtkw)",
+                        "sa0.*,dma.*");
         po::variables_map vm;
         po::store(po::command_line_parser(argc, argv).options(desc).run(), vm);
         if (vm.count("help")) {
@@ -46,15 +44,10 @@ int cmd_run(int argc, char** argv) {
         models::Tech tech = hw.tech_file.empty() ? load_tech(static_cast<int>(hw.tech_nm)) : load_tech_file(hw.tech_file);
         workloads::Trace trace = workloads::resolve_workload(workload);
         // Tracing: nothing is created (and no observer attached) unless --vcd / --timeline is given.
-        if (vcd.empty() && (vm.count("vcd-signals") || vm.count("vcd-window")))
-            throw ConfigError("--vcd-signals/--vcd-window need --vcd FILE");
+        TraceOptions topts;
+        const std::string vcd = vcd_option(vm, topts);
         std::unique_ptr<TraceManager> tm;
-        if (!vcd.empty()) {
-            TraceOptions topts;
-            if (vm.count("vcd-signals")) topts.globs = parse_signal_globs(vcd_signals);
-            if (vm.count("vcd-window")) parse_window(vcd_window, topts);
-            tm = std::make_unique<TraceManager>(topts);
-        }
+        if (!vcd.empty()) tm = std::make_unique<TraceManager>(topts);
         struct ActiveGuard {  // modules register their signals while the Simulation is built
             explicit ActiveGuard(TraceManager* t) { TraceManager::set_active(t); }
             ~ActiveGuard() { TraceManager::set_active(nullptr); }
@@ -75,9 +68,7 @@ int cmd_run(int argc, char** argv) {
         }
         Report rep = sim.run();
         if (tm) {
-            tm->write_vcd(vcd);
-            const std::string gtkw = gtkw_path_for(vcd);
-            tm->write_gtkw(gtkw, std::filesystem::absolute(vcd).lexically_normal().string());
+            const std::string gtkw = write_vcd_and_gtkw(*tm, vcd);
             if (!quiet) std::cout << "wrote " << vcd << " and " << gtkw << "\n";
         }
         if (tl) {

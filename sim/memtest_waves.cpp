@@ -5,16 +5,6 @@ namespace qasim::sim {
 using models::dram::CommandRecord;
 using models::dram::QueueRecord;
 
-namespace {
-
-unsigned bits_for(uint64_t max_value) {
-    unsigned b = 1;
-    while (b < 64 && (max_value >> b) != 0) ++b;
-    return b;
-}
-
-}  // namespace
-
 void record_memtest_waves(TraceManager& tm, const models::dram::DramSystem& dram,
                           const std::string& mem,
                           const std::vector<std::vector<CommandRecord>>& cmds,
@@ -28,18 +18,14 @@ void record_memtest_waves(TraceManager& tm, const models::dram::DramSystem& dram
     const uint32_t per_pc = static_cast<uint32_t>(o.banks_per_pc());
     const uint32_t per_sid = static_cast<uint32_t>(o.bank_groups * o.banks_per_group);
     const uint32_t bpg = static_cast<uint32_t>(o.banks_per_group);
-    const uint64_t depth = std::max(dram.config().ctrl.read_queue_depth,
-                                    dram.config().ctrl.write_queue_depth);
-    const unsigned qbits = bits_for(depth);
-    const unsigned rbits = bits_for(o.rows > 0 ? o.rows - 1 : 0);
     auto at = [&](int64_t cycle) { return static_cast<uint64_t>(cycle < 0 ? 0 : cycle) * tck; };
     using H = TraceManager::Handle;
 
     for (uint32_t c = 0; c < dram.channel_count(); ++c) {
         const std::string ch = mem + ".ch" + std::to_string(c);
-        const H qr = tm.add_signal(ch + ".queued_reads", TraceKind::integer, qbits,
+        const H qr = tm.add_signal(ch + ".queued_reads", TraceKind::integer, 32,
                                    TraceFormat::analog);
-        const H qw = tm.add_signal(ch + ".queued_writes", TraceKind::integer, qbits,
+        const H qw = tm.add_signal(ch + ".queued_writes", TraceKind::integer, 32,
                                    TraceFormat::analog);
         const H wm = tm.add_signal(ch + ".write_mode", TraceKind::bit, 1, TraceFormat::binary);
         std::vector<H> row_cmd, col_cmd, data, open, row;
@@ -53,7 +39,7 @@ void record_memtest_waves(TraceManager& tm, const models::dram::DramSystem& dram
                 const std::string bp = pc + (o.sids > 1 ? ".sid" + std::to_string(sid) : "") +
                                        ".bg" + std::to_string(bg) + ".b" + std::to_string(bank);
                 open.push_back(tm.add_signal(bp + ".open", TraceKind::bit, 1, TraceFormat::binary));
-                row.push_back(tm.add_signal(bp + ".row", TraceKind::integer, rbits,
+                row.push_back(tm.add_signal(bp + ".row", TraceKind::integer, 32,
                                             TraceFormat::decimal, true));
                 // Hundreds of them: in the VCD and GTKWave's tree, not in the opening view.
                 tm.keep_out_of_view(open.back());

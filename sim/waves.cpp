@@ -3,6 +3,9 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdlib>
+#include <filesystem>
+
+#include <boost/program_options.hpp>
 
 namespace qasim::sim {
 namespace {
@@ -262,6 +265,32 @@ std::string gtkw_path_for(const std::string& vcd_path) {
     if (dot != std::string::npos && (slash == std::string::npos || dot > slash))
         return vcd_path.substr(0, dot) + ".gtkw";
     return vcd_path + ".gtkw";
+}
+
+void add_vcd_options(boost::program_options::options_description& desc,
+                     const std::string& vcd_help, const std::string& example) {
+    namespace po = boost::program_options;
+    desc.add_options()("vcd", po::value<std::string>(), vcd_help.c_str())(
+        "vcd-signals", po::value<std::string>(),
+        ("only signals matching these globs, e.g. '" + example + "'").c_str())(
+        "vcd-window", po::value<std::string>(), "only this span of simulated time: START_NS:END_NS");
+}
+
+std::string vcd_option(const boost::program_options::variables_map& vm, TraceOptions& opts) {
+    const std::string vcd = vm.count("vcd") ? vm["vcd"].as<std::string>() : std::string();
+    if (vm.count("vcd") && vcd.empty()) throw ConfigError("--vcd: a file path is required");
+    if (vcd.empty() && (vm.count("vcd-signals") || vm.count("vcd-window")))
+        throw ConfigError("--vcd-signals/--vcd-window need --vcd FILE");
+    if (vm.count("vcd-signals")) opts.globs = parse_signal_globs(vm["vcd-signals"].as<std::string>());
+    if (vm.count("vcd-window")) parse_window(vm["vcd-window"].as<std::string>(), opts);
+    return vcd;
+}
+
+std::string write_vcd_and_gtkw(TraceManager& tm, const std::string& vcd) {
+    tm.write_vcd(vcd);
+    const std::string gtkw = gtkw_path_for(vcd);
+    tm.write_gtkw(gtkw, std::filesystem::absolute(vcd).lexically_normal().string());
+    return gtkw;
 }
 
 }  // namespace qasim::sim

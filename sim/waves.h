@@ -32,6 +32,11 @@
 #include "sim/tile_lookup.h"
 #include "sim/trace_manager.h"
 
+namespace boost::program_options {
+class options_description;
+class variables_map;
+}  // namespace boost::program_options
+
 namespace qasim::sim {
 
 /// Sequencer observer that records waveform signals.
@@ -115,5 +120,15 @@ private:
 
 /// "waves.vcd" -> "waves.gtkw" (the save file beside the VCD).
 std::string gtkw_path_for(const std::string& vcd_path);
+
+/// Adds a command's waveform options: --vcd FILE (help text `vcd_help`), --vcd-signals GLOBS
+/// (`example`: a glob for the help) and --vcd-window START_NS:END_NS.
+void add_vcd_options(boost::program_options::options_description& desc,
+                     const std::string& vcd_help, const std::string& example);
+/// The --vcd path ("" without it) and, in `opts`, the --vcd-signals / --vcd-window selection.
+/// Throws ConfigError for an empty path, or for a selection without --vcd.
+std::string vcd_option(const boost::program_options::variables_map& vm, TraceOptions& opts);
+/// Writes the VCD to `vcd` and the GTKWave save file beside it; returns the save file's path.
+std::string write_vcd_and_gtkw(TraceManager& tm, const std::string& vcd);
 
 }  // namespace qasim::sim

@@ -1108,6 +1108,29 @@ uint32_t* Channel::encode_banks_groups(uint32_t* k, const std::vector<uint32_t>&
     return k;
 }
 
+template <class Rel, class RelFaw>
+void Channel::append_key_state(std::vector<uint32_t>& key, const std::vector<uint32_t>& banks,
+                               const std::vector<uint32_t>& groups,
+                               const std::vector<uint32_t>& pcs, const std::vector<uint32_t>& rows,
+                               const std::vector<int32_t>& id, Rel& rel, RelFaw& rel_faw) const {
+    const size_t o = key.size();
+    key.resize(o + 6 * banks.size() + 4 * groups.size() +
+               (8 + (m_sid_r ? m_sids : 0)) * pcs.size());
+    uint32_t* k = encode_banks_groups(key.data() + o, banks, groups, rows, id, rel);
+    for (const uint32_t pi : pcs) {
+        const Pc& p = m_pcs[pi];
+        k[0] = rel(p.rd_ok);
+        k[1] = rel(p.wr_ok);
+        k[2] = rel(p.act_ok);
+        for (uint32_t j = 0; j < 4; ++j) k[3 + j] = rel_faw(p.faw[(p.faw_i + j) & 3]);
+        k[7] = rel(p.act_block);
+        k += 8;
+        if (m_sid_r)  // tCCD_R: the PC's per-SID RD timers
+            for (uint32_t si = 0; si < m_sids; ++si) *k++ = rel(m_sid_rd[pi * m_sids + si]);
+    }
+    key.resize(static_cast<size_t>(k - key.data()));
+}
+
 bool Channel::memo_key(RunMemo& memo, const BinRun* bin, size_t runs, bool write,
                        int64_t f) const {
     std::vector<uint32_t>& rows = memo.m_rows;
@@ -1200,22 +1223,7 @@ bool Channel::memo_key(RunMemo& memo, const BinRun* bin, size_t runs, bool write
     key[6] = rel(m_row_bus);
     key[7] = rel(m_col_floor);
     key[8] = rel(m_row_floor);
-    size_t o = key.size();
-    key.resize(o + 6 * banks.size() + 4 * groups.size() +
-               (8 + (m_sid_r ? m_sids : 0)) * pcs.size());
-    uint32_t* k = encode_banks_groups(key.data() + o, banks, groups, rows, id, rel);
-    for (const uint32_t pi : pcs) {
-        const Pc& p = m_pcs[pi];
-        k[0] = rel(p.rd_ok);
-        k[1] = rel(p.wr_ok);
-        k[2] = rel(p.act_ok);
-        for (uint32_t j = 0; j < 4; ++j) k[3 + j] = rel_faw(p.faw[(p.faw_i + j) & 3]);
-        k[7] = rel(p.act_block);
-        k += 8;
-        if (m_sid_r)  // tCCD_R: the PC's per-SID RD timers
-            for (uint32_t si = 0; si < m_sids; ++si) *k++ = rel(m_sid_rd[pi * m_sids + si]);
-    }
-    key.resize(static_cast<size_t>(k - key.data()));
+    append_key_state(key, banks, groups, pcs, rows, id, rel, rel_faw);
     for (const uint32_t b : banks) id[b] = -1;
     for (const uint32_t g : groups) id[nb + g] = -1;
     for (const uint32_t p : pcs) id[nb + ng + p] = -1;
@@ -1686,22 +1694,7 @@ bool Channel::seg_key(RunMemo& memo, const BinRun* bin, size_t r0, size_t r1, bo
         key[4] = static_cast<uint32_t>(banks.size());
         key[5] = static_cast<uint32_t>(groups.size());
         key[6] = static_cast<uint32_t>(pcs.size());
-        size_t o = key.size();
-        key.resize(o + 6 * banks.size() + 4 * groups.size() +
-               (8 + (m_sid_r ? m_sids : 0)) * pcs.size());
-        uint32_t* k = encode_banks_groups(key.data() + o, banks, groups, rows, id, rel);
-        for (const uint32_t pi : pcs) {
-            const Pc& p = m_pcs[pi];
-            k[0] = rel(p.rd_ok);
-            k[1] = rel(p.wr_ok);
-            k[2] = rel(p.act_ok);
-            for (uint32_t j = 0; j < 4; ++j) k[3 + j] = rel_faw(p.faw[(p.faw_i + j) & 3]);
-            k[7] = rel(p.act_block);
-            k += 8;
-            if (m_sid_r)  // tCCD_R: the PC's per-SID RD timers
-                for (uint32_t si = 0; si < m_sids; ++si) *k++ = rel(m_sid_rd[pi * m_sids + si]);
-        }
-        key.resize(static_cast<size_t>(k - key.data()));
+        append_key_state(key, banks, groups, pcs, rows, id, rel, rel_faw);
     }
     for (const uint32_t b : banks) id[b] = -1;
     for (const uint32_t g : groups) id[nb + g] = -1;

@@ -15,9 +15,9 @@
 //   PREab if rows are open; while one is pending no new request starts in the channel;
 // - one row command (ACT occupies act_cmd_cycles) and one column command per cycle; per
 //   pseudo-channel data bus, tCCD_S/L (RD→RD between stack IDs: tCCD_R), tRRD_S/L, four-ACT
-//   window, turnaround; per bank tRCD, tRAS,
-//   tRP, tRC, tRTP, tWR. Times of a two-cycle ACT count from its first cycle, so (as in Ramulator)
-//   ACT→RD/WR/PRE/REF get +(act_cmd_cycles−1) and PRE/REF→ACT get −(act_cmd_cycles−1).
+//   window, turnaround; per bank tRCD, tRAS, tRP, tRC, tRTP, tWR. Times of a two-cycle ACT
+//   count from its first cycle, so (as in Ramulator) ACT→RD/WR/PRE/REF get +(act_cmd_cycles−1)
+//   and PRE/REF→ACT get −(act_cmd_cycles−1).
 //
 // Event-driven: the time jumps straight to the next cycle at which some command can issue. Each
 // bank caches its candidates (active column, oldest row hit, ACT/PRE) with the bank's part of their
@@ -300,7 +300,7 @@ public:
     void set_command_log(std::vector<CommandRecord>* log) { m_log = log; }
     /// Appends the queues' state at every cycle where it changed (nullptr: off).
     void set_queue_log(std::vector<QueueRecord>* log) { m_qlog = log; }
-    /// Where the channel counts its commands (DramSystem::split_counters).
+    /// Where the channel counts its commands (DramSystem::count_channels_apart).
     void set_counters(Counters* counters) { m_counters = counters; }
 
 private:
@@ -468,6 +468,13 @@ private:
                                   const std::vector<uint32_t>& groups,
                                   const std::vector<uint32_t>& rows,
                                   const std::vector<int32_t>& id, Rel& rel) const;
+    /// Appends the banks', groups' and PCs' part of a run or segment key (encode_banks_groups,
+    /// then per PC its timers, FAW ring (rel_faw), act_block and per-SID RD timers).
+    template <class Rel, class RelFaw>
+    void append_key_state(std::vector<uint32_t>& key, const std::vector<uint32_t>& banks,
+                          const std::vector<uint32_t>& groups, const std::vector<uint32_t>& pcs,
+                          const std::vector<uint32_t>& rows, const std::vector<int32_t>& id,
+                          Rel& rel, RelFaw& rel_faw) const;
     bool memo_final(const RunMemo& memo, int64_t f, std::vector<uint32_t>& out) const;
     void memo_apply(const RunMemo& memo, const RunMemo::Entry& e, int64_t f, uint64_t n);
     void raise_ref(Pc& p, int64_t x) {

@@ -298,23 +298,24 @@ void DramSystem::bin_bursts(uint64_t k0, uint64_t k1) {
     }
 }
 
-void DramSystem::split_counters(std::vector<Counters>* per) {
+void DramSystem::count_channels_apart(bool on) {
     const uint32_t nch = channel_count();
-    if (per != nullptr) {
-        per->assign(nch, Counters());
-        for (uint32_t c = 0; c < nch; ++c) channel(c).set_counters(&(*per)[c]);
-    } else if (m_split != nullptr) {
+    if (on && !m_apart) {
+        m_channel_counters.assign(nch, Counters());
+        for (uint32_t c = 0; c < nch; ++c) channel(c).set_counters(&m_channel_counters[c]);
+    } else if (!on && m_apart) {
         for (uint32_t c = 0; c < nch; ++c) {
-            add_to(m_counters, (*m_split)[c]);
+            add_to(m_counters, m_channel_counters[c]);
             m_channels[c]->set_counters(&m_counters);
         }
     }
-    m_split = per;
+    m_apart = on;
 }
 
 uint64_t DramSystem::access(uint64_t addr, uint64_t bytes, bool is_write, uint64_t start_ps) {
-    if (m_split != nullptr)
-        throw std::logic_error("DramSystem::access while the channels count apart (split_counters)");
+    if (m_apart)
+        throw std::logic_error(
+            "DramSystem::access while the channels count apart (count_channels_apart)");
     if (bytes == 0) return start_ps;
     const int64_t t0 = static_cast<int64_t>((start_ps + m_tck_ps - 1) / m_tck_ps);
     const uint64_t first = addr / m_burst_bytes;

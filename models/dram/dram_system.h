@@ -110,12 +110,13 @@ public:
     void set_record(bool r);
 
     const Counters& counters() const { return m_counters; }
-    /// Burst-level drivers (memtest): from now on channel c counts its commands in (*per)[c]
-    /// (resized to the channels and zeroed; every channel gets a state of its own, channel());
-    /// split_counters(nullptr) adds them into counters() and counts in the system again, leaving
-    /// *per as it is. Not with access() in between (it keeps shared states' counts in counters():
-    /// it throws std::logic_error).
-    void split_counters(std::vector<Counters>* per);
+    /// Burst-level drivers (memtest): count_channels_apart(true) makes every channel count its
+    /// commands in channel_counters()[c] from zero (each channel gets a state of its own,
+    /// channel()); count_channels_apart(false) adds them into counters() and counts in the
+    /// system again; channel_counters() keeps the channels' shares. Not with access() in between
+    /// (it keeps shared states' counts in counters(): it throws std::logic_error).
+    void count_channels_apart(bool on);
+    const std::vector<Counters>& channel_counters() const { return m_channel_counters; }
     /// The run memo (hit and miss counts; SystemConfig::memo).
     const RunMemo& memo() const { return m_memo; }
     /// Memo capacity (RunMemo::set_capacity; tests use a small one to exercise clearing).
@@ -150,7 +151,8 @@ private:
     RunMemo m_memo;
     std::vector<Completion> m_done;
     std::vector<std::shared_ptr<Channel>> m_channels;  // shared: identical states (fast_stream)
-    std::vector<Counters>* m_split = nullptr;  // split_counters: the channels' own counters
+    std::vector<Counters> m_channel_counters;  // count_channels_apart: the channels' counts
+    bool m_apart = false;                       // channels count in m_channel_counters
     std::vector<std::vector<BinRun>> m_bins;  // per channel: its bursts of a transaction chunk
     std::vector<int64_t> m_arrive;  // per channel: arrival cycle of its next burst (-1: untouched)
     std::vector<const Channel*> m_before;  // per channel: its state object at a pass's start

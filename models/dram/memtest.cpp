@@ -252,18 +252,8 @@ MemtestResult run_memtest(DramSystem& dram, RequestSource& src, const MemtestOpt
     // queued at cycle a raises both command floors to a + 1, so nothing issues at or before a
     // (Channel::enqueue), and quiet drops to min(quiet, a). step() issues: quiet is reset.
     std::vector<int64_t> quiet(nch, -1);
-    // Per-channel counts: the channels count apart until the end (DramSystem::split_counters;
-    // the guard joins them again if anything below throws, before `res` goes away).
-    struct SplitGuard {
-        DramSystem* d = nullptr;
-        ~SplitGuard() {
-            if (d) d->split_counters(nullptr);
-        }
-    } split;
-    if (opt.per_channel) {
-        dram.split_counters(&res.channels);
-        split.d = &dram;
-    }
+    // Per-channel counts: the channels count apart until the end (DramSystem).
+    if (opt.per_channel) dram.count_channels_apart(true);
     auto advance = [&](uint32_t c, int64_t t) {
         if (t <= quiet[c]) return;
         chs[c]->advance_through(t);
@@ -412,7 +402,8 @@ MemtestResult run_memtest(DramSystem& dram, RequestSource& src, const MemtestOpt
         // of < 2^32 each would be needed), so a double sum in any order is exactly this one.
         res.mean_read_latency_cycles = static_cast<double>(lat_sum) / static_cast<double>(lat_n);
         // Percentiles: the k-th smallest latency (0-based), from the histogram, else from the
-        // values above it.
+        // values above it (sorted once: they are rare).
+        std::sort(big_lat.begin(), big_lat.end());
         auto pct = [&](double p) {
             const uint64_t k =
                 std::min<uint64_t>(lat_n - 1, static_cast<size_t>(p * static_cast<double>(lat_n)));
@@ -423,16 +414,12 @@ MemtestResult run_memtest(DramSystem& dram, RequestSource& src, const MemtestOpt
                     if (below > k) return static_cast<double>(v);
                 }
             }
-            const auto kb = static_cast<long>(k - in_hist);
-            std::nth_element(big_lat.begin(), big_lat.begin() + kb, big_lat.end());
-            return static_cast<double>(big_lat[static_cast<size_t>(kb)]);
+            return static_cast<double>(big_lat[static_cast<size_t>(k - in_hist)]);
         };
         if (opt.latency_histogram) {
             for (size_t v = 0; v < hist.size(); ++v)
                 if (hist[v]) res.latency_histogram.emplace_back(static_cast<uint32_t>(v), hist[v]);
-            std::vector<uint32_t> big = big_lat;
-            std::sort(big.begin(), big.end());
-            for (const uint32_t v : big) {
+            for (const uint32_t v : big_lat) {
                 if (!res.latency_histogram.empty() && res.latency_histogram.back().first == v)
                     ++res.latency_histogram.back().second;
                 else
@@ -445,9 +432,9 @@ MemtestResult run_memtest(DramSystem& dram, RequestSource& src, const MemtestOpt
         res.p50_read_latency_ns = res.p50_read_latency_cycles * tck_ns;
         res.p99_read_latency_ns = res.p99_read_latency_cycles * tck_ns;
     }
-    if (split.d) {
-        dram.split_counters(nullptr);
-        split.d = nullptr;
+    if (opt.per_channel) {
+        dram.count_channels_apart(false);
+        res.channels = dram.channel_counters();
     }
     res.counters = dram.counters();
     const Counters& c = res.counters;

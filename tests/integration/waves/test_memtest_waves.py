@@ -118,7 +118,10 @@ def main():
     # Bad combinations: exit 2 with the option named.
     for args, word in [(["--vcd-signals", "x.*"], "--vcd"),
                        (["--vcd", vcd, "--vcd-signals", "nothing.*"], "nothing"),
-                       (["--vcd", vcd, "--vcd-window", "5:1"], "--vcd-window")]:
+                       (["--vcd", vcd, "--vcd-window", "5:1"], "--vcd-window"),
+                       (["--vcd", ""], "--vcd: a file path"),
+                       (["--latency-csv", ""], "--latency-csv: a file path"),
+                       (["--write-trace", ""], "--write-trace: a file path")]:
         p = subprocess.run([QASIM, "memtest", "--hw", HW, "--pattern", "random", "--requests",
                             "10"] + args, capture_output=True, text=True)
         assert p.returncode == 2 and word in p.stderr, (args, p.returncode, p.stderr)
