@@ -115,4 +115,17 @@ int guarded(const std::string& cmd, const std::function<int()>& body) {
     }
 }
 
+bool parse_options(int argc, char** argv, const boost::program_options::options_description& opts,
+                   boost::program_options::variables_map& vm,
+                   const boost::program_options::positional_options_description* pos) {
+    namespace po = boost::program_options;
+    po::command_line_parser parser(argc, argv);
+    parser.options(opts);
+    if (pos) parser.positional(*pos);
+    po::store(parser.run(), vm);
+    if (vm.count("help")) return true;
+    po::notify(vm);
+    return false;
+}
+
 }  // namespace qasim::sim

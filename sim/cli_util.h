@@ -7,6 +7,8 @@
 #include <string>
 #include <vector>
 
+#include <boost/program_options.hpp>
+
 namespace qasim::sim {
 
 /// Writes `content` to `path` through a temporary file and a rename, so that a killed process never
@@ -28,5 +30,12 @@ void setup_systemc_reports(bool verbose);
 /// Runs `body`, turning ConfigError (and Boost option errors) into exit code 2 with the message on
 /// stderr, and other exceptions into exit code 3 ("internal error").
 int guarded(const std::string& cmd, const std::function<int()>& body);
+/// Parses a subcommand's arguments into `vm` (`pos`: its positional arguments, or none). Returns
+/// true when --help was given: the caller prints its help, and notify() is skipped, so that a
+/// help request never fails on a missing or bad option. Otherwise runs notify() (option errors
+/// throw, guarded() turns them into exit code 2) and returns false.
+bool parse_options(int argc, char** argv, const boost::program_options::options_description& opts,
+                   boost::program_options::variables_map& vm,
+                   const boost::program_options::positional_options_description* pos = nullptr);
 
 }  // namespace qasim::sim

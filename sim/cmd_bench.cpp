@@ -182,12 +182,10 @@ int cmd_bench(int argc, char** argv) {
             "folder that relative paths are relative to (the source tree)")(
             "json", po::bool_switch(&json), "print one JSON object instead of the table");
         po::variables_map vm;
-        po::store(po::command_line_parser(argc, argv).options(desc).run(), vm);
-        if (vm.count("help")) {
+        if (parse_options(argc, argv, desc, vm)) {
             std::cout << desc << "\n";
             return 0;
         }
-        po::notify(vm);
         if (reps < 1 || reps > 1000)
             throw ConfigError("--reps " + std::to_string(reps) + ": must be in [1, 1000]");
         if (hw.empty() != workload.empty())

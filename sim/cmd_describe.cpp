@@ -38,12 +38,10 @@ int cmd_describe(int argc, char** argv) {
         po::positional_options_description pos;
         pos.add("type", 1);
         po::variables_map vm;
-        po::store(po::command_line_parser(argc, argv).options(desc).positional(pos).run(), vm);
-        if (vm.count("help")) {
+        if (parse_options(argc, argv, desc, vm, &pos)) {
             std::cout << desc << "\n";
             return 0;
         }
-        po::notify(vm);
         if (!hw_path.empty()) {
             setup_systemc_reports(false);
             HwConfig hw = load_hw_config(hw_path, sets);

@@ -115,9 +115,7 @@ int cmd_memtest(int argc, char** argv) {
                         "memory (about 1 KB per request)",
                         "hbm0.ch0.*");
         po::variables_map vm;
-        po::store(po::command_line_parser(argc, argv).options(desc).run(), vm);
-        po::notify(vm);
-        if (vm.count("help")) {
+        if (parse_options(argc, argv, desc, vm)) {
             std::cout << desc << "\n";
             return 0;
         }

@@ -268,12 +268,10 @@ int cmd_regress(int argc, char** argv) {
         po::positional_options_description pos;
         pos.add("dir", 1);
         po::variables_map vm;
-        po::store(po::command_line_parser(argc, argv).options(desc).positional(pos).run(), vm);
-        if (vm.count("help")) {
+        if (parse_options(argc, argv, desc, vm, &pos)) {
             std::cout << desc << "\n";
             return 0;
         }
-        po::notify(vm);
         if (jobs_n < 1) throw ConfigError("-j " + std::to_string(jobs_n) + ": must be >= 1");
         if (!fs::is_directory(dir))
             throw ConfigError("golden folder '" + dir + "': not a directory");

@@ -33,12 +33,10 @@ int cmd_run(int argc, char** argv) {
         add_vcd_options(desc, "write a VCD waveform (GTKWave) and a GTKWave save file beside it (.gtkw)",
                         "sa0.*,dma.*");
         po::variables_map vm;
-        po::store(po::command_line_parser(argc, argv).options(desc).run(), vm);
-        if (vm.count("help")) {
+        if (parse_options(argc, argv, desc, vm)) {
             std::cout << desc << "\n";
             return 0;
         }
-        po::notify(vm);
         setup_systemc_reports(verbose);
         HwConfig hw = load_hw_config(hw_path, sets);
         models::Tech tech = hw.tech_file.empty() ? load_tech(static_cast<int>(hw.tech_nm)) : load_tech_file(hw.tech_file);

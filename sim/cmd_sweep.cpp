@@ -608,15 +608,13 @@ int cmd_sweep(int argc, char **argv) {
         po::positional_options_description pos;
         pos.add("sweep-file", 1);
         po::variables_map vm;
-        po::store(po::command_line_parser(argc, argv).options(all).positional(pos).run(), vm);
-        if (vm.count("help")) {
+        if (parse_options(argc, argv, all, vm, &pos)) {
             std::cout << desc
                       << "\nresults: OUT/results.csv (one row per point, point-index order), "
                          "OUT/pareto.csv,\n"
                          "OUT/points/NNNN/ (each point's report.json, layers.csv, stderr.txt)\n";
             return 0;
         }
-        po::notify(vm);
         if (!o.merge.empty())
             return run_merge(o);
         return run_sweep(o);

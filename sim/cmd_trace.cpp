@@ -63,9 +63,7 @@ int run(int argc, char** argv) {
     po::positional_options_description pos;
     pos.add("workload", 1);
     po::variables_map vm;
-    po::store(po::command_line_parser(argc, argv).options(all).positional(pos).run(), vm);
-    po::notify(vm);
-    if (vm.count("help")) {
+    if (parse_options(argc, argv, all, vm, &pos)) {
         std::cout << desc << "\nzoo models:\n" << wl::describe_zoo();
         return 0;
     }

@@ -737,29 +737,12 @@ void Channel::issue(const Cand& d) {
 }
 
 void Channel::log_command(const Cand& d) {
-    CommandRecord r{d.time, CommandRecord::act, 0, d.bank, 0};
-    switch (d.kind) {
-    case kRd:
-        r.kind = CommandRecord::rd;
-        break;
-    case kWr:
-        r.kind = CommandRecord::wr;
-        break;
-    case kAct:
-        r.kind = CommandRecord::act;
-        break;
-    case kPre:
-        r.kind = CommandRecord::pre;
-        break;
-    case kPreAb:
-        r.kind = CommandRecord::pre_all;
-        break;
-    case kRef:
-        r.kind = CommandRecord::ref;
-        break;
-    case kNone:
-        return;
-    }
+    if (d.kind == kNone) return;
+    // CommandRecord's kind of each Kind (kNone, kRd, kWr, kAct, kPre, kPreAb, kRef).
+    static constexpr CommandRecord::Kind kRecordKind[] = {
+        CommandRecord::act, CommandRecord::rd,      CommandRecord::wr, CommandRecord::act,
+        CommandRecord::pre, CommandRecord::pre_all, CommandRecord::ref};
+    CommandRecord r{d.time, kRecordKind[d.kind], 0, d.bank, 0};
     if (d.kind == kPreAb || d.kind == kRef) {
         r.pc = d.pc;
         r.bank = m_pcs[d.pc].first_bank;

@@ -58,6 +58,15 @@ struct Counters {
     uint64_t row_conflicts = 0;  ///< bursts that found another row open (first command PRE)
 };
 
+/// Every counter equal.
+inline bool operator==(const Counters& a, const Counters& b) {
+    return a.acts == b.acts && a.precharges == b.precharges && a.refreshes == b.refreshes &&
+           a.read_bursts == b.read_bursts && a.write_bursts == b.write_bursts &&
+           a.row_hits == b.row_hits && a.row_misses == b.row_misses &&
+           a.row_conflicts == b.row_conflicts;
+}
+inline bool operator!=(const Counters& a, const Counters& b) { return !(a == b); }
+
 /// a − b, counter by counter (the increments of a run, a segment or a pass).
 inline Counters operator-(const Counters& a, const Counters& b) {
     Counters d;

@@ -9,13 +9,6 @@
 namespace qasim::models::dram {
 namespace {
 
-bool same(const Counters& a, const Counters& b) {
-    return a.acts == b.acts && a.precharges == b.precharges && a.refreshes == b.refreshes &&
-           a.read_bursts == b.read_bursts && a.write_bursts == b.write_bursts &&
-           a.row_hits == b.row_hits && a.row_misses == b.row_misses &&
-           a.row_conflicts == b.row_conflicts;
-}
-
 struct Case {
     const char* preset;
     uint64_t stacks;
@@ -57,7 +50,7 @@ void run_mix(const Case& k, uint64_t seed, int transactions) {
         const uint64_t a = fast.access(addr, bytes, write, t);
         const uint64_t b = slow.access(addr, bytes, write, t);
         ASSERT_EQ(a, b) << k.preset << " seed " << seed << " transaction " << i;
-        ASSERT_TRUE(same(fast.counters(), slow.counters()))
+        ASSERT_TRUE(fast.counters() == slow.counters())
             << k.preset << " seed " << seed << " transaction " << i;
         // Next start: back to back, concurrent (same start), or after an idle gap.
         const uint64_t how = rng() % 3;
@@ -111,7 +104,7 @@ void run_large(const char* preset_name, const char* map, uint64_t seed) {
         const uint64_t a = fast.access(addr, bytes, write, t);
         const uint64_t b = slow.access(addr, bytes, write, t);
         ASSERT_EQ(a, b) << preset_name << " " << map << " block " << i;
-        ASSERT_TRUE(same(fast.counters(), slow.counters())) << preset_name << " block " << i;
+        ASSERT_TRUE(fast.counters() == slow.counters()) << preset_name << " block " << i;
         t = i % 2 ? a : t + 1000000;
     }
 }
@@ -140,7 +133,7 @@ TEST(DramFastStream, BurstLevelUseOfAChannelKeepsResultsExact) {
     }
     EXPECT_EQ(fast.access(1 << 20, 1 << 20, false, 2000000),
               slow.access(1 << 20, 1 << 20, false, 2000000));
-    EXPECT_TRUE(same(fast.counters(), slow.counters()));
+    EXPECT_TRUE(fast.counters() == slow.counters());
 }
 
 }  // namespace

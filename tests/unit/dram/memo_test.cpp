@@ -16,13 +16,6 @@
 namespace qasim::models::dram {
 namespace {
 
-bool same(const Counters& a, const Counters& b) {
-    return a.acts == b.acts && a.precharges == b.precharges && a.refreshes == b.refreshes &&
-           a.read_bursts == b.read_bursts && a.write_bursts == b.write_bursts &&
-           a.row_hits == b.row_hits && a.row_misses == b.row_misses &&
-           a.row_conflicts == b.row_conflicts;
-}
-
 struct MemoSetup {
     const char* preset = "hbm2";
     uint64_t stacks = 1;
@@ -75,8 +68,8 @@ public:
                    << "call " << m_calls << " (addr " << t.addr << ", " << t.bytes << " B, "
                    << (t.write ? "write" : "read") << ", start " << start << " ps): memo " << a
                    << ", no memo " << b << ", per burst " << c;
-        if (!same(m_memo->counters(), m_off->counters()) ||
-            !same(m_memo->counters(), m_slow->counters()))
+        if (m_memo->counters() != m_off->counters() ||
+            m_memo->counters() != m_slow->counters())
             return ::testing::AssertionFailure() << "call " << m_calls << ": counters differ";
         for (uint32_t ch = 0; ch < m_memo->channel_count(); ++ch)
             if (m_memo->open_rows(ch) != m_off->open_rows(ch) ||
@@ -625,7 +618,7 @@ TEST(DramSegmentMemo, RandomizedConfigsAgainstMemoOff) {
             const uint64_t da = a.access(addr, bytes, w, t);
             const uint64_t db = b.access(addr, bytes, w, t);
             ASSERT_EQ(da, db) << "config " << ci << " call " << i;
-            ASSERT_TRUE(same(a.counters(), b.counters())) << "config " << ci << " call " << i;
+            ASSERT_TRUE(a.counters() == b.counters()) << "config " << ci << " call " << i;
             for (uint32_t ch = 0; ch < a.channel_count(); ++ch)
                 ASSERT_EQ(a.open_rows(ch), b.open_rows(ch)) << "config " << ci << " call " << i;
             addr = (addr + bytes) % cap;
