@@ -11,6 +11,19 @@ namespace {
 inline int64_t max2(int64_t a, int64_t b) { return a > b ? a : b; }
 inline int64_t max3(int64_t a, int64_t b, int64_t c) { return max2(max2(a, b), c); }
 
+/// A timer as a key or state word: its offset past `base`, 0 when it is not past it (a timer
+/// already expired is equivalent to any other expired one); the largest offset goes into `*worst`
+/// (words hold 32 bits: the callers check `worst`).
+struct RelTo {
+    int64_t base;
+    int64_t* worst;
+    uint32_t operator()(int64_t x) const {
+        const int64_t d = x > base ? x - base : 0;
+        *worst = d > *worst ? d : *worst;
+        return static_cast<uint32_t>(d);
+    }
+};
+
 /// One class's rescan (Channel::rescan) without data-dependent branches. Whether a candidate is
 /// ready (r <= f) is close to a coin flip in random traffic, and the branches of
 /// `if (r <= f) ready.take(..) else next.take(..)` (and of Min::take, which the compiler turns back
@@ -1188,17 +1201,9 @@ bool Channel::memo_key(RunMemo& memo, const BinRun* bin, size_t runs, bool write
         return false;
     }
     int64_t worst = 0;
-    auto rel = [f, &worst](int64_t x) {
-        const int64_t d = x > f ? x - f : 0;
-        worst = d > worst ? d : worst;
-        return static_cast<uint32_t>(d);
-    };
+    RelTo rel{f, &worst};
     const int64_t ff = f - m_faw;
-    auto rel_faw = [ff, &worst](int64_t x) {
-        const int64_t d = x > ff ? x - ff : 0;
-        worst = d > worst ? d : worst;
-        return static_cast<uint32_t>(d);
-    };
+    RelTo rel_faw{ff, &worst};
     key[2] = static_cast<uint32_t>(banks.size());
     key[3] = static_cast<uint32_t>(groups.size());
     key[4] = static_cast<uint32_t>(pcs.size());
@@ -1299,17 +1304,9 @@ bool Channel::memo_final(const RunMemo& memo, int64_t f, std::vector<uint32_t>& 
     // PC rd/wr/act_ok, FAW ring, act_block, ref_x, preab_x (0: not raised, else 1 + X − F).
     const std::vector<uint32_t>& rows = memo.m_rows;
     int64_t worst = 0;
-    auto rel = [f, &worst](int64_t x) {
-        const int64_t d = x > f ? x - f : 0;
-        worst = d > worst ? d : worst;
-        return static_cast<uint32_t>(d);
-    };
+    RelTo rel{f, &worst};
     const int64_t ff = f - m_faw;
-    auto rel_faw = [ff, &worst](int64_t x) {
-        const int64_t d = x > ff ? x - ff : 0;
-        worst = d > worst ? d : worst;
-        return static_cast<uint32_t>(d);
-    };
+    RelTo rel_faw{ff, &worst};
     out.clear();
     out.push_back(m_write_mode ? 1 : 0);
     out.push_back(rel(m_row_bus));
@@ -1629,17 +1626,9 @@ bool Channel::seg_key(RunMemo& memo, const BinRun* bin, size_t r0, size_t r1, bo
         return last_rid;
     };
     int64_t worst = 0;
-    auto rel = [f, &worst](int64_t x) {
-        const int64_t d = x > f ? x - f : 0;
-        worst = d > worst ? d : worst;
-        return static_cast<uint32_t>(d);
-    };
+    RelTo rel{f, &worst};
     const int64_t ff = f - m_faw;
-    auto rel_faw = [ff, &worst](int64_t x) {
-        const int64_t d = x > ff ? x - ff : 0;
-        worst = d > worst ? d : worst;
-        return static_cast<uint32_t>(d);
-    };
+    RelTo rel_faw{ff, &worst};
     std::vector<uint32_t>& key = memo.m_skey;
     key.clear();
     constexpr size_t kHead = 10;
@@ -1710,17 +1699,9 @@ bool Channel::seg_final(RunMemo& memo, int64_t f, int64_t f2, uint64_t seq0, siz
     sort_by_age(order, memo.m_sbucket);
     int64_t worst = f2 - f;
     if (worst < 0) return false;
-    auto rel = [f2, &worst](int64_t x) {
-        const int64_t d = x > f2 ? x - f2 : 0;
-        worst = d > worst ? d : worst;
-        return static_cast<uint32_t>(d);
-    };
+    RelTo rel{f2, &worst};
     const int64_t ff = f2 - m_faw;
-    auto rel_faw = [ff, &worst](int64_t x) {
-        const int64_t d = x > ff ? x - ff : 0;
-        worst = d > worst ? d : worst;
-        return static_cast<uint32_t>(d);
-    };
+    RelTo rel_faw{ff, &worst};
     out.clear();
     out.push_back(static_cast<uint32_t>(f2 - f));
     out.push_back(m_write_mode ? 1 : 0);
@@ -1873,11 +1854,7 @@ bool Channel::ref_key(RunMemo& memo, int64_t f) {
     key[0] += 6;  // 8/9: refresh segments
     key.push_back(static_cast<uint32_t>(m_next_ref - f));
     int64_t worst = 0;
-    auto rel = [f, &worst](int64_t x) {
-        const int64_t d = x > f ? x - f : 0;
-        worst = d > worst ? d : worst;
-        return static_cast<uint32_t>(d);
-    };
+    RelTo rel{f, &worst};
     mark_key_banks(memo, true);
     const uint32_t n = static_cast<uint32_t>(m_banks.size() / m_pcs.size());
     for (const uint32_t pi : pcs) {
@@ -1899,11 +1876,7 @@ bool Channel::ref_final(RunMemo& memo, int64_t f, int64_t f2, std::vector<uint32
     // Appended to a plain segment's final state: per key PC ref_ok, preab_ok, preab_block
     // (relative to F', clamped) and its PREab cycle in the segment (0: none, else 1 + t − F).
     int64_t worst = 0;
-    auto rel = [f2, &worst](int64_t x) {
-        const int64_t d = x > f2 ? x - f2 : 0;
-        worst = d > worst ? d : worst;
-        return static_cast<uint32_t>(d);
-    };
+    RelTo rel{f2, &worst};
     for (const uint32_t pi : memo.m_spcs) {
         const Pc& p = m_pcs[pi];
         out.push_back(rel(p.ref_ok));
