@@ -8,6 +8,9 @@ Writes PLOTDIR (default DIR/plots):
                           as a step line, and the points of pareto.csv (front over all objectives) ringed
   param_<key>.png         one panel per objective: the objective against each value of the parameter
                           (every point as a dot, the best point per value joined by a line)
+  latency_vs_bandwidth.png memory sweeps (base.memtest): the loaded-latency curve, mean and p99 read
+                          latency against bandwidth, one line per value of the other varied keys
+                          through the values of the last numeric key (e.g. memtest.outstanding)
 x and y default to the sweep's first two objectives. Uses only python3, PyYAML and matplotlib (Agg).
 Exit codes: 0 ok, 1 nothing to plot (no successful point), 2 bad input.
 """
@@ -25,11 +28,20 @@ import matplotlib.pyplot as plt  # noqa: E402  (after the backend is chosen)
 import yaml  # noqa: E402
 
 METRICS = ["cycles", "time_ns", "energy_pj", "area_mm2", "macs", "utilization", "dram_read_bytes",
-           "dram_write_bytes", "dram_bw_gbps"]
+           "dram_write_bytes", "dram_bw_gbps",
+           # memory sweeps (qasim memtest --json)
+           "bandwidth_gbps", "mean_read_latency_ns", "p50_read_latency_ns", "p99_read_latency_ns",
+           "mean_read_latency_cycles", "p50_read_latency_cycles", "p99_read_latency_cycles", "row_hit_rate",
+           "activations_per_request", "dynamic_energy_pj", "background_energy_pj", "elapsed_ns",
+           "peak_gbps", "acts", "precharges", "refreshes", "read_bursts", "write_bursts", "row_hits",
+           "row_misses", "row_conflicts"]
 LABELS = {
     "cycles": "cycles", "time_ns": "time (ns)", "energy_pj": "energy (pJ)", "area_mm2": "area (mm²)",
     "macs": "MACs", "utilization": "utilization", "dram_read_bytes": "DRAM read (bytes)",
     "dram_write_bytes": "DRAM write (bytes)", "dram_bw_gbps": "DRAM bandwidth (GB/s)",
+    "bandwidth_gbps": "bandwidth (GB/s)", "mean_read_latency_ns": "mean read latency (ns)",
+    "p50_read_latency_ns": "p50 read latency (ns)", "p99_read_latency_ns": "p99 read latency (ns)",
+    "row_hit_rate": "row-buffer hit rate", "activations_per_request": "activations per request",
 }
 
 
@@ -109,7 +121,9 @@ def main():
     if os.path.exists(pareto_path):
         pareto_ids = {r["point"] for r in read_csv(pareto_path)[1]}
 
-    defaults = obj_metrics + [m for m in ("time_ns", "energy_pj", "area_mm2") if m not in obj_metrics]
+    memory = "bandwidth_gbps" in metrics
+    fallback = ("bandwidth_gbps", "mean_read_latency_ns") if memory else ("time_ns", "energy_pj", "area_mm2")
+    defaults = obj_metrics + [m for m in fallback if m not in obj_metrics]
     x = a.x or defaults[0]
     y = a.y or next(m for m in defaults if m != x)
     for axis, m in (("--x", x), ("--y", y)):
@@ -201,9 +215,50 @@ def main():
         plt.close(fig)
         written.append(path)
 
+    if memory and "mean_read_latency_ns" in metrics:
+        written.append(plot_loaded_latency(ok, keys, metrics, name, out))
+
     for p in written:
         print(p)
     return 0
+
+
+def plot_loaded_latency(ok, keys, metrics, name, out):
+    """Mean (solid) and p99 (dashed) read latency against bandwidth: one line per value of the
+    other varied keys, through the values of the last numeric key (the load, e.g. outstanding)."""
+    load = None
+    for key in reversed(keys):
+        if all(number(r[key]) is not None for r in ok):
+            load = key
+            break
+    groups = {}
+    for r in ok:
+        label = ", ".join(f"{k}={r[k]}" for k in keys if k != load)
+        groups.setdefault(label, []).append(r)
+    fig, ax = plt.subplots(figsize=(7, 5))
+    for i, (label, rs) in enumerate(sorted(groups.items())):
+        rs.sort(key=lambda r: float(r[load]) if load else float(r["bandwidth_gbps"]))
+        color = f"C{i % 10}"
+        bw = [float(r["bandwidth_gbps"]) for r in rs]
+        ax.plot(bw, [float(r["mean_read_latency_ns"]) for r in rs], "-o", ms=4, color=color,
+                label=(label or "mean") + (" (mean)" if label else ""))
+        if "p99_read_latency_ns" in metrics:
+            ax.plot(bw, [float(r["p99_read_latency_ns"]) for r in rs], "--", color=color, alpha=0.6,
+                    label=(label + " (p99)") if label else "p99")
+        if load:
+            for r, b in zip(rs, bw):
+                ax.annotate(r[load], (b, float(r["mean_read_latency_ns"])), textcoords="offset points",
+                            xytext=(3, -9), fontsize=6, color=color)
+    ax.set_xlabel(LABELS["bandwidth_gbps"])
+    ax.set_ylabel("read latency (ns)")
+    ax.set_title(f"{name}: loaded latency" + (f" (labels: {load})" if load else ""))
+    ax.grid(True, alpha=0.3)
+    ax.legend(fontsize=7)
+    fig.tight_layout()
+    path = os.path.join(out, "latency_vs_bandwidth.png")
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
+    return path
 
 
 if __name__ == "__main__":

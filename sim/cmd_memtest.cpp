@@ -15,6 +15,7 @@
 #include "sim/commands.h"
 #include "sim/hw_config.h"
 #include "sim/json.h"
+#include "sim/memtest_cli.h"
 #include "sim/memtest_waves.h"
 #include "sim/stream_out.h"
 #include "sim/trace_manager.h"
@@ -53,15 +54,78 @@ std::string fmt(const char* f, double v) {
     return b;
 }
 
+/// memtest's options and where they go.
+struct MemtestArgs {
+    std::string hw_path, memory, pattern, trace, offer_rate, latency_csv, write_trace;
+    std::vector<std::string> sets;
+    uint64_t requests = 100000, stride = 4096, seed = 1, outstanding = 0, request_bytes = 64,
+             span = 0;
+    double read_ratio = -1;
+};
+
+/// memtest's option table, bound to `a` (cmd_memtest, and check_memtest_arguments for sweeps).
+void add_memtest_options(po::options_description& desc, MemtestArgs& a) {
+    desc.add_options()("help,h", "this help")("hw", po::value(&a.hw_path),
+                                              "hardware YAML with a memory of type hbm")(
+        "set", po::value(&a.sets)->composing(), "override a hardware key: KEY.PATH=VALUE")(
+        "memory", po::value(&a.memory), "which memory (default: the first of type hbm)")(
+        "pattern", po::value(&a.pattern),
+        "stream (addr = i*64), random (uniform reads), mixed (random, 50 % writes), stride")(
+        "requests", po::value(&a.requests), "requests of a pattern (default 100000)")(
+        "stride-bytes", po::value(&a.stride), "stride of the stride pattern (default 4096)")(
+        "read-ratio", po::value(&a.read_ratio), "fraction of reads (default 1, mixed: 0.5)")(
+        "seed", po::value(&a.seed), "random seed (default 1)")(
+        "span-bytes", po::value(&a.span),
+        "patterns address [0, span) (default: 2 GiB as in the reference harness, or the "
+        "capacity if smaller)")("request-bytes", po::value(&a.request_bytes),
+                                "bytes per request, a multiple of the burst (default 64)")(
+        "trace", po::value(&a.trace), "DRAM trace file instead of a pattern")(
+        "write-trace", po::value(&a.write_trace),
+        "also write the pattern's requests as a trace, one `0xADDR R|W` line each (Ramulator's "
+        "memory-trace format; --trace reads it back, with the same --request-bytes), to run "
+        "the same requests elsewhere")(
+        "outstanding", po::value(&a.outstanding),
+        "at most K requests in flight (1: unloaded latency; default: no limit)")(
+        "offer-rate", po::value(&a.offer_rate),
+        "N or N/M: offer at most one request per front-end tick, N ticks per M memory "
+        "cycles (Ramulator 2's trace front ends: one request per tick at clock ratio N:M; "
+        "with --request-bytes 32 on HBM2 a trace line is one request as there; default: as "
+        "fast as accepted)")(
+        "json", "print one JSON object")(
+        "per-channel", "also report every channel: bursts, GB/s, row-buffer outcomes, "
+                       "commands (JSON: `channels`)")(
+        "latency-csv", po::value(&a.latency_csv),
+        "write the read-latency distribution as CSV: latency_cycles,latency_ns,reads (one row "
+        "per latency that occurred)");
+    add_vcd_options(desc,
+                    "write the controllers' commands, queues and bank states as a VCD waveform "
+                    "(GTKWave) and a save file beside it (.gtkw); keeps every command in "
+                    "memory (about 1 KB per request)",
+                    "hbm0.ch0.*");
+}
+
 }  // namespace
+
+void check_memtest_arguments(const std::vector<std::string>& args) {
+    po::options_description desc;
+    MemtestArgs a;
+    add_memtest_options(desc, a);
+    po::variables_map vm;
+    po::store(po::command_line_parser(args).options(desc).run(), vm);
+    po::notify(vm);
+}
+
+std::optional<bool> memtest_option_takes_value(const std::string& name) {
+    po::options_description desc;
+    MemtestArgs a;
+    add_memtest_options(desc, a);
+    const po::option_description* d = desc.find_nothrow(name, false, false, true);
+    if (!d || d->long_name() != name) return std::nullopt;
+    return d->semantic()->max_tokens() > 0;
+}
 
 int cmd_memtest(int argc, char** argv) {
     return guarded("memtest", [&] {
-        std::string hw_path, memory, pattern, trace, offer_rate, latency_csv, write_trace;
-        std::vector<std::string> sets;
-        uint64_t requests = 100000, stride = 4096, seed = 1, outstanding = 0, request_bytes = 64,
-                 span = 0;
-        double read_ratio = -1;
         po::options_description desc("qasim memtest --hw FILE (--pattern "
                                      "stream|random|mixed|stride --requests N [--stride-bytes S]\n"
                                      "              [--read-ratio R] [--seed X] | --trace FILE) "
@@ -77,43 +141,17 @@ int cmd_memtest(int argc, char** argv) {
                                      "or `0xADDR R|W`, CYCLE in memory cycles), and reports "
                                      "bandwidth, read latency, row-buffer hit\n"
                                      "rate, activations per request and energy. Options");
-        desc.add_options()("help,h", "this help")("hw", po::value(&hw_path),
-                                                  "hardware YAML with a memory of type hbm")(
-            "set", po::value(&sets)->composing(), "override a hardware key: KEY.PATH=VALUE")(
-            "memory", po::value(&memory), "which memory (default: the first of type hbm)")(
-            "pattern", po::value(&pattern),
-            "stream (addr = i*64), random (uniform reads), mixed (random, 50 % writes), stride")(
-            "requests", po::value(&requests), "requests of a pattern (default 100000)")(
-            "stride-bytes", po::value(&stride), "stride of the stride pattern (default 4096)")(
-            "read-ratio", po::value(&read_ratio), "fraction of reads (default 1, mixed: 0.5)")(
-            "seed", po::value(&seed), "random seed (default 1)")(
-            "span-bytes", po::value(&span),
-            "patterns address [0, span) (default: 2 GiB as in the reference harness, or the "
-            "capacity if smaller)")("request-bytes", po::value(&request_bytes),
-                                    "bytes per request, a multiple of the burst (default 64)")(
-            "trace", po::value(&trace), "DRAM trace file instead of a pattern")(
-            "write-trace", po::value(&write_trace),
-            "also write the pattern's requests as a trace, one `0xADDR R|W` line each (Ramulator's "
-            "memory-trace format; --trace reads it back, with the same --request-bytes), to run "
-            "the same requests elsewhere")(
-            "outstanding", po::value(&outstanding),
-            "at most K requests in flight (1: unloaded latency; default: no limit)")(
-            "offer-rate", po::value(&offer_rate),
-            "N or N/M: offer at most one request per front-end tick, N ticks per M memory "
-            "cycles (Ramulator 2's trace front ends: one request per tick at clock ratio N:M; "
-            "with --request-bytes 32 on HBM2 a trace line is one request as there; default: as "
-            "fast as accepted)")(
-            "json", "print one JSON object")(
-            "per-channel", "also report every channel: bursts, GB/s, row-buffer outcomes, "
-                           "commands (JSON: `channels`)")(
-            "latency-csv", po::value(&latency_csv),
-            "write the read-latency distribution as CSV: latency_cycles,latency_ns,reads (one row "
-            "per latency that occurred)");
-        add_vcd_options(desc,
-                        "write the controllers' commands, queues and bank states as a VCD waveform "
-                        "(GTKWave) and a save file beside it (.gtkw); keeps every command in "
-                        "memory (about 1 KB per request)",
-                        "hbm0.ch0.*");
+        MemtestArgs a;
+        add_memtest_options(desc, a);
+        // The options by name below (references, not structured bindings: nested lambdas use
+        // them, which C++17 allows only for variables).
+        std::string &hw_path = a.hw_path, &memory = a.memory, &pattern = a.pattern,
+                    &trace = a.trace, &offer_rate = a.offer_rate, &latency_csv = a.latency_csv,
+                    &write_trace = a.write_trace;
+        std::vector<std::string>& sets = a.sets;
+        uint64_t &requests = a.requests, &stride = a.stride, &seed = a.seed,
+                 &outstanding = a.outstanding, &request_bytes = a.request_bytes, &span = a.span;
+        double& read_ratio = a.read_ratio;
         po::variables_map vm;
         if (parse_options(argc, argv, desc, vm)) {
             std::cout << desc << "\n";

@@ -1,4 +1,5 @@
-// qasim sweep: runs a design-space sweep (sim/sweep.h) with one `qasim run` process per point,
+// qasim sweep: runs a design-space sweep (sim/sweep.h) with one `qasim run` process per point
+// (memory sweeps: one `qasim memtest --json`),
 // N at a time, recording each finished point in DIR/results.csv atomically.
 #include <fcntl.h>
 #include <spawn.h>
@@ -222,12 +223,16 @@ struct Running {
 };
 
 /// Starts `qasim run` for one point; returns its pid, or -1 with *err set.
-pid_t spawn_point(const std::vector<std::string> &args, const std::string &stderr_path,
-                  std::string *err) {
+pid_t spawn_point(const std::vector<std::string> &args, const std::string &stdout_path,
+                  const std::string &stderr_path, std::string *err) {
     posix_spawn_file_actions_t fa;
     posix_spawn_file_actions_init(&fa);
     posix_spawn_file_actions_addopen(&fa, STDIN_FILENO, "/dev/null", O_RDONLY, 0);
-    posix_spawn_file_actions_addopen(&fa, STDOUT_FILENO, "/dev/null", O_WRONLY, 0);
+    if (stdout_path.empty())
+        posix_spawn_file_actions_addopen(&fa, STDOUT_FILENO, "/dev/null", O_WRONLY, 0);
+    else
+        posix_spawn_file_actions_addopen(&fa, STDOUT_FILENO, stdout_path.c_str(),
+                                         O_WRONLY | O_CREAT | O_TRUNC, 0644);
     posix_spawn_file_actions_addopen(&fa, STDERR_FILENO, stderr_path.c_str(),
                                      O_WRONLY | O_CREAT | O_TRUNC, 0644);
     std::vector<char *> argv;
@@ -379,7 +384,7 @@ int run_sweep(const Options &o) {
 
     SweepTable table;
     table.keys = spec.keys;
-    table.metrics = sweep_metric_columns(spec.objectives);
+    table.metrics = sweep_metric_columns(spec.objectives, spec.is_memtest());
     SweepMeta meta;
     meta.sweep_file = spec.file;
     meta.name = spec.name;
@@ -463,8 +468,10 @@ int run_sweep(const Options &o) {
         if (ok_exit) {
             std::string err;
             std::vector<std::string> m;
-            const std::string report = dir + "/report.json";
-            if (read_report_totals(out + "/" + report, table.metrics, &m, &err)) {
+            // A run point's report.json (its `total`), or a memory point's memtest JSON.
+            const std::string report = dir + (spec.is_memtest() ? "/memtest.json" : "/report.json");
+            if (read_report_totals(out + "/" + report, table.metrics, &m, &err,
+                                   spec.is_memtest() ? "" : "total")) {
                 row.metrics = m;
                 row.status = "ok";
                 row.report = report;
@@ -495,15 +502,26 @@ int run_sweep(const Options &o) {
             if (ec)
                 throw ConfigError("cannot create " + abs_dir.string() + ": " + ec.message());
             const PointRun pr = point_run(spec, p.values);
-            std::vector<std::string> args = {"qasim",      "run",       "--hw",  pr.hw,
-                                             "--workload", pr.workload, "--out", abs_dir.string(),
-                                             "--quiet"};
+            std::vector<std::string> args;
+            std::string stdout_path;
+            if (spec.is_memtest()) {
+                // `qasim memtest ... --json` prints its report on stdout: DIR/memtest.json.
+                args = {"qasim", "memtest", "--hw", pr.hw};
+                args.insert(args.end(), pr.memtest.begin(), pr.memtest.end());
+                args.push_back("--json");
+                stdout_path = (abs_dir / "memtest.json").string();
+            } else {
+                args = {"qasim",      "run",       "--hw",  pr.hw,
+                        "--workload", pr.workload, "--out", abs_dir.string(),
+                        "--quiet"};
+            }
             for (const auto &s : pr.sets) {
                 args.push_back("--set");
                 args.push_back(s);
             }
             std::string err;
-            const pid_t pid = spawn_point(args, (abs_dir / "stderr.txt").string(), &err);
+            const pid_t pid =
+                spawn_point(args, stdout_path, (abs_dir / "stderr.txt").string(), &err);
             if (pid < 0) {
                 finish(p.index, dir, false, err, 0.0);
                 continue;
@@ -586,7 +604,7 @@ int cmd_sweep(int argc, char **argv) {
         Options o;
         po::options_description desc(
             "qasim sweep FILE [options]: run a design-space sweep, one `qasim run` process per "
-            "point\n"
+            "point\n(base.memtest instead of base.workload: one `qasim memtest --json` per point)\n"
             "qasim sweep --merge DIR1 DIR2 ... --out DIR: join shard folders\n\noptions");
         desc.add_options()("help,h", "this help")(
             "jobs,j", po::value(&o.jobs), "points run at once (default: the number of cores)")(
@@ -612,7 +630,8 @@ int cmd_sweep(int argc, char **argv) {
             std::cout << desc
                       << "\nresults: OUT/results.csv (one row per point, point-index order), "
                          "OUT/pareto.csv,\n"
-                         "OUT/points/NNNN/ (each point's report.json, layers.csv, stderr.txt)\n";
+                         "OUT/points/NNNN/ (each point's report.json, layers.csv, stderr.txt; memory sweeps:\n"
+                         "memtest.json, stderr.txt)\n";
             return 0;
         }
         if (!o.merge.empty())

@@ -7,11 +7,13 @@
 #include <set>
 #include <sstream>
 
+#include <boost/program_options/errors.hpp>
 #include <yaml-cpp/yaml.h>
 
 #include "sim/errors.h"
 #include "sim/fields.h"
 #include "sim/hw_config.h"
+#include "sim/memtest_cli.h"
 #include "sim/yaml_util.h"
 
 namespace qasim::sim {
@@ -25,9 +27,18 @@ constexpr size_t kMaxCombinations = 10'000'000;
 
 const std::vector<std::string> kTopKeys = {"name", "description", "base",      "grid",
                                            "zip",  "constraints", "objectives"};
-const std::vector<std::string> kBaseKeys = {"hw", "workload", "set"};
+const std::vector<std::string> kBaseKeys = {"hw", "workload", "memtest", "set"};
 /// Default objectives when a sweep file names none: the three of DESIGN.md's example.
 const std::vector<std::string> kDefaultObjectives = {"time_ns", "energy_pj", "area_mm2"};
+/// The same for memory sweeps: the two axes of a loaded-latency curve.
+const std::vector<std::string> kDefaultMemtestObjectives = {"max:bandwidth_gbps",
+                                                            "mean_read_latency_ns"};
+/// memtest options a memory sweep sets itself (hw, set: base.hw/base.set; --json: the report), or
+/// whose output files every point would overwrite.
+const std::vector<std::string> kMemtestReserved = {
+    "hw", "set", "json", "help", "h", "vcd", "vcd-signals", "vcd-window", "latency-csv",
+    "write-trace"};
+const std::string kMemtestPrefix = "memtest.";
 
 std::string join(const std::vector<std::string> &v, const std::string &sep) {
     std::string s;
@@ -52,6 +63,16 @@ bool is_word_char(char c) {
 std::string key_name_problem(const std::string &key) {
     if (key.empty())
         return "empty key";
+    if (key.rfind(kMemtestPrefix, 0) == 0) {
+        const std::string opt = key.substr(kMemtestPrefix.size());
+        if (opt.empty() || !std::all_of(opt.begin(), opt.end(), [](char c) {
+                return std::islower(static_cast<unsigned char>(c)) ||
+                       std::isdigit(static_cast<unsigned char>(c)) || c == '-';
+            }))
+            return "memtest.OPTION names a qasim memtest option without its dashes (e.g. "
+                   "memtest.outstanding, memtest.offer-rate)";
+        return "";
+    }
     if (key[0] == '$') {
         const std::string name = key.substr(1);
         if (name.empty() || std::isdigit(static_cast<unsigned char>(name[0])) ||
@@ -209,7 +230,8 @@ bool value_list(const YAML::Node &n, const std::string &path, Errors &errs,
     return ok;
 }
 
-bool parse_objective(const std::string &text, SweepObjective *o) {
+bool parse_objective(const std::string &text, SweepObjective *o,
+                     const std::vector<std::string> &names) {
     std::string m = text;
     o->maximize = false;
     if (m.rfind("max:", 0) == 0) {
@@ -219,7 +241,26 @@ bool parse_objective(const std::string &text, SweepObjective *o) {
         m = m.substr(4);
     }
     o->metric = m;
-    return contains(sweep_metric_names(), m);
+    return contains(names, m);
+}
+
+/// Every metric a results.csv column or an objective may name (runs and memory sweeps).
+std::vector<std::string> all_metric_names() {
+    std::vector<std::string> v = sweep_metric_names();
+    for (const auto &m : memtest_metric_names())
+        if (!contains(v, m))
+            v.push_back(m);
+    return v;
+}
+
+/// The option of a memtest argument: "--requests" and "--requests=5" give "requests"; "" when
+/// the argument is not an option (a value).
+std::string memtest_option_of(const std::string &arg) {
+    if (arg.size() < 2 || arg[0] != '-')
+        return "";
+    const size_t dashes = arg[1] == '-' ? 2 : 1;
+    return arg.substr(dashes, arg.find('=') == std::string::npos ? std::string::npos
+                                                                  : arg.find('=') - dashes);
 }
 
 bool file_exists(const std::string &p) {
@@ -251,6 +292,26 @@ PointRun base_run(const SweepSpec &spec, const std::vector<std::string> &values)
     r.workload = resolve_path(substitute(workload, vars), spec.file);
     for (const auto &s : spec.base_sets)
         r.sets.push_back(substitute(s, vars));
+    // memtest: base.memtest, then each varied option; a trace path is found like a workload.
+    bool trace_value = false;
+    auto push = [&](const std::string &a) {
+        if (trace_value) {
+            r.memtest.push_back(resolve_path(a, spec.file));
+        } else if (a.rfind("--trace=", 0) == 0) {
+            r.memtest.push_back("--trace=" + resolve_path(a.substr(8), spec.file));
+        } else {
+            r.memtest.push_back(a);
+        }
+        trace_value = a == "--trace";
+    };
+    for (const auto &a : spec.memtest)
+        push(substitute(a, vars));
+    for (size_t k = 0; k < spec.keys.size(); ++k) {
+        if (sweep_key_kind(spec.keys[k]) != SweepKeyKind::memtest_option)
+            continue;
+        push("--" + spec.keys[k].substr(kMemtestPrefix.size()));
+        push(values[k]);
+    }
     return r;
 }
 
@@ -261,6 +322,8 @@ SweepKeyKind sweep_key_kind(const std::string &key) {
         return SweepKeyKind::variable;
     if (key == "workload")
         return SweepKeyKind::workload;
+    if (key.rfind(kMemtestPrefix, 0) == 0)
+        return SweepKeyKind::memtest_option;
     return SweepKeyKind::hw_path;
 }
 
@@ -334,6 +397,30 @@ SweepSpec parse_sweep_text(const std::string &text, const std::string &file) {
                 if (scalar_text(it->second, path, errs, &spec.workload) && spec.workload.empty())
                     errs.add(path,
                              "must name a trace file or a zoo spec (zoo:MODEL[:PHASE][?k=v])");
+            } else if (key == "memtest") {
+                if (!it->second.IsSequence() || it->second.size() == 0) {
+                    errs.add(path, "must be a non-empty list of qasim memtest options, e.g. "
+                                   "[--pattern, random, --requests, 100000]");
+                    continue;
+                }
+                size_t i = 0;
+                for (auto a = it->second.begin(); a != it->second.end(); ++a, ++i) {
+                    const std::string p = path + "[" + std::to_string(i) + "]";
+                    std::string v;
+                    if (!scalar_text(*a, p, errs, &v))
+                        continue;
+                    if (v.empty()) {
+                        errs.add(p, "must not be empty");
+                        continue;
+                    }
+                    const std::string opt = memtest_option_of(v);
+                    if (contains(kMemtestReserved, opt))
+                        errs.add(p, squote(v) + " is not allowed in a sweep (hw and set come from "
+                                                "base.hw and base.set, --json is added; output "
+                                                "files would be overwritten by every point)");
+                    else
+                        spec.memtest.push_back(v);
+                }
             } else if (it->second.IsSequence()) {
                 size_t i = 0;
                 for (auto s = it->second.begin(); s != it->second.end(); ++s, ++i) {
@@ -361,8 +448,12 @@ SweepSpec parse_sweep_text(const std::string &text, const std::string &file) {
         }
         if (!base["hw"])
             errs.add("base.hw", "required: the base hardware YAML (e.g. configs/hw/tpu_like.yaml)");
-        if (!base["workload"])
-            errs.add("base.workload", "required: a trace file or a zoo spec (zoo:vit-b16)");
+        if (base["workload"] && base["memtest"])
+            errs.add("base.memtest", "give either workload (qasim run points) or memtest (qasim "
+                                     "memtest points), not both");
+        else if (!base["workload"] && !base["memtest"])
+            errs.add("base.workload", "required: a trace file or a zoo spec (zoo:vit-b16); or "
+                                      "base.memtest: [memtest options] for a memory sweep");
     }
 
     std::set<std::string> key_set;
@@ -512,6 +603,8 @@ SweepSpec parse_sweep_text(const std::string &text, const std::string &file) {
         check_refs(spec.workload, "base.workload");
         for (size_t i = 0; i < spec.base_sets.size(); ++i)
             check_refs(spec.base_sets[i], "base.set[" + std::to_string(i) + "]");
+        for (size_t i = 0; i < spec.memtest.size(); ++i)
+            check_refs(spec.memtest[i], "base.memtest[" + std::to_string(i) + "]");
         for (size_t k = 0; k < spec.keys.size(); ++k) {
             if (spec.keys[k] == "workload") {
                 for (const auto &a : spec.axes)
@@ -533,7 +626,41 @@ SweepSpec parse_sweep_text(const std::string &text, const std::string &file) {
                              std::find(spec.keys.begin(), spec.keys.end(), "$" + d) -
                              spec.keys.begin())],
                          "variable $" + d + " is not used: write ${" + d +
-                             "} in base.hw, base.workload or base.set");
+                             "} in base.hw, base.workload, base.memtest or base.set");
+    }
+
+    // Keys that belong to one kind of sweep.
+    const bool memtest_sweep = base && base.IsMap() && base["memtest"];
+    for (size_t k = 0; k < spec.keys.size(); ++k) {
+        const std::string &key = spec.keys[k];
+        if (key == "workload" && memtest_sweep)
+            errs.add(spec.key_labels[k], "a memory sweep (base.memtest) has no workload; vary "
+                                         "memtest.OPTION keys (e.g. memtest.pattern)");
+        if (sweep_key_kind(key) != SweepKeyKind::memtest_option)
+            continue;
+        const std::string opt = key.substr(kMemtestPrefix.size());
+        if (!memtest_sweep) {
+            errs.add(spec.key_labels[k], squote(key) + ": memtest.OPTION keys vary a memory sweep; "
+                                         "give base.memtest: [memtest options] instead of "
+                                         "base.workload");
+            continue;
+        }
+        const std::optional<bool> takes = memtest_option_takes_value(opt);
+        if (contains(kMemtestReserved, opt))
+            errs.add(spec.key_labels[k], squote(key) + ": --" + opt +
+                                             " cannot be varied (the sweep sets it, or every "
+                                             "point would overwrite its file)");
+        else if (!takes)
+            errs.add(spec.key_labels[k], squote(key) + ": qasim memtest has no option --" + opt +
+                                             " (qasim memtest --help lists them)");
+        else if (!*takes)
+            errs.add(spec.key_labels[k], squote(key) + ": --" + opt +
+                                             " takes no value; put it in base.memtest");
+        else
+            for (const auto &a : spec.memtest)
+                if (memtest_option_of(a) == opt)
+                    errs.add(spec.key_labels[k], squote(key) + ": --" + opt +
+                                                     " is also in base.memtest; give it once");
     }
 
     // constraints
@@ -581,11 +708,15 @@ SweepSpec parse_sweep_text(const std::string &text, const std::string &file) {
                 if (!scalar_text(*it, label, errs, &v))
                     continue;
                 SweepObjective o;
-                if (!parse_objective(v, &o)) {
-                    errs.add(label,
-                             "unknown objective " + squote(v) +
-                                 "; allowed: " + join(sweep_metric_names(), ", ") +
-                                 " (minimised; prefix max: to maximise, e.g. max:utilization)");
+                const std::vector<std::string> &names =
+                    memtest_sweep ? memtest_metric_names() : sweep_metric_names();
+                if (!parse_objective(v, &o, names)) {
+                    errs.add(label, "unknown objective " + squote(v) +
+                                        "; allowed: " + join(names, ", ") +
+                                        (memtest_sweep ? " (minimised; prefix max: to maximise, "
+                                                         "e.g. max:bandwidth_gbps)"
+                                                       : " (minimised; prefix max: to maximise, "
+                                                         "e.g. max:utilization)"));
                     continue;
                 }
                 bool dup = false;
@@ -598,8 +729,11 @@ SweepSpec parse_sweep_text(const std::string &text, const std::string &file) {
             }
         }
     } else {
-        for (const auto &m : kDefaultObjectives)
-            spec.objectives.push_back({m, false});
+        for (const auto &m : memtest_sweep ? kDefaultMemtestObjectives : kDefaultObjectives) {
+            SweepObjective o;
+            parse_objective(m, &o, all_metric_names());
+            spec.objectives.push_back(o);
+        }
     }
 
     errs.throw_if_any();
@@ -1108,6 +1242,37 @@ SweepPlan plan_sweep(const SweepSpec &spec) {
 
     std::set<std::string> checked;      // tree id + key already checked
     std::set<std::string> workloads_ok; // workloads already checked
+    // Memory sweeps: each distinct memtest argument list must parse (options, value types) and
+    // its trace file exist; a point's other problems (e.g. --pattern with --trace) are its own.
+    std::set<std::vector<std::string>> memtest_ok;
+    auto check_memtest_point = [&](const PointRun &b) {
+        if (!memtest_ok.insert(b.memtest).second)
+            return;
+        std::string varied;
+        for (const auto &k : spec.keys)
+            if (sweep_key_kind(k) == SweepKeyKind::memtest_option)
+                varied += (varied.empty() ? "" : ", ") + k;
+        const std::string label =
+            varied.empty() ? std::string("base.memtest") : "base.memtest with " + varied;
+        const std::string args = join(b.memtest, " ");
+        try {
+            check_memtest_arguments(b.memtest);
+        } catch (const boost::program_options::error &e) {
+            errs.add(label, "qasim memtest " + args + ": " + e.what());
+            return;
+        }
+        for (size_t i = 0; i < b.memtest.size(); ++i) {
+            std::string trace;
+            if (b.memtest[i] == "--trace" && i + 1 < b.memtest.size())
+                trace = b.memtest[i + 1];
+            else if (b.memtest[i].rfind("--trace=", 0) == 0)
+                trace = b.memtest[i].substr(8);
+            if (!trace.empty() && !file_exists(trace))
+                errs.add(label, "trace file " + squote(trace) +
+                                    " not found (relative to the working directory or the sweep "
+                                    "file)");
+        }
+    };
     for (const auto &values : combos) {
         const PointRun b = base_run(spec, values);
         const YAML::Node *tree = tree_of(b);
@@ -1152,6 +1317,10 @@ SweepPlan plan_sweep(const SweepSpec &spec) {
                              (walked.empty() ? std::string("top level") : squote(walked)) +
                              " exists; " + node_keys_text(deepest) + ")" + field_problem);
             }
+        }
+        if (spec.is_memtest()) {
+            check_memtest_point(b);
+            continue;
         }
         if (workloads_ok.insert(b.workload).second && b.workload.rfind("zoo:", 0) != 0 &&
             !file_exists(b.workload)) {
@@ -1229,10 +1398,29 @@ const std::vector<std::string> &sweep_metric_names() {
     return kNames;
 }
 
-std::vector<std::string> sweep_metric_columns(const std::vector<SweepObjective> &objectives) {
-    std::vector<std::string> cols = {"cycles",          "time_ns",     "energy_pj",
-                                     "area_mm2",        "utilization", "dram_read_bytes",
-                                     "dram_write_bytes"};
+const std::vector<std::string> &memtest_metric_names() {
+    static const std::vector<std::string> kNames = {
+        "bandwidth_gbps",           "mean_read_latency_ns",    "p50_read_latency_ns",
+        "p99_read_latency_ns",      "mean_read_latency_cycles", "p50_read_latency_cycles",
+        "p99_read_latency_cycles",  "row_hit_rate",            "activations_per_request",
+        "energy_pj",                "dynamic_energy_pj",       "background_energy_pj",
+        "elapsed_ns",               "peak_gbps",               "acts",
+        "precharges",               "refreshes",               "read_bursts",
+        "write_bursts",             "row_hits",                "row_misses",
+        "row_conflicts"};
+    return kNames;
+}
+
+std::vector<std::string> sweep_metric_columns(const std::vector<SweepObjective> &objectives,
+                                              bool memtest) {
+    std::vector<std::string> cols =
+        memtest ? std::vector<std::string>{"bandwidth_gbps",       "mean_read_latency_ns",
+                                           "p50_read_latency_ns",  "p99_read_latency_ns",
+                                           "row_hit_rate",         "activations_per_request",
+                                           "energy_pj"}
+                : std::vector<std::string>{"cycles",          "time_ns",     "energy_pj",
+                                           "area_mm2",        "utilization", "dram_read_bytes",
+                                           "dram_write_bytes"};
     for (const auto &o : objectives)
         if (!contains(cols, o.metric))
             cols.push_back(o.metric);
@@ -1351,20 +1539,23 @@ SweepTable parse_sweep_csv(const std::string &text, const std::string &file) {
     if (n < 3 || h[0] != "point" || h[n - 2] != "status" || h[n - 1] != "report")
         throw ConfigError(file +
                           ":1: not a sweep results file (header must be point,...,status,report)");
+    // The metric columns start at the first fixed one (sweep_metric_columns): `cycles` for run
+    // sweeps, `bandwidth_gbps` for memory sweeps (varied keys are key paths, never these names).
     size_t first_metric = 0;
     for (size_t i = 1; i + 2 < n; ++i) {
-        if (h[i] == "cycles") {
+        if (h[i] == "cycles" || h[i] == "bandwidth_gbps") {
             first_metric = i;
             break;
         }
     }
     if (first_metric == 0)
-        throw ConfigError(file + ":1: no 'cycles' column: not a sweep results file");
+        throw ConfigError(file +
+                          ":1: no 'cycles' or 'bandwidth_gbps' column: not a sweep results file");
     SweepTable t;
     t.keys.assign(h.begin() + 1, h.begin() + static_cast<long>(first_metric));
     t.metrics.assign(h.begin() + static_cast<long>(first_metric), h.end() - 2);
     for (const auto &m : t.metrics)
-        if (!contains(sweep_metric_names(), m))
+        if (!contains(all_metric_names(), m))
             throw ConfigError(file + ":1: unknown metric column " + squote(m));
     for (size_t r = 1; r < recs.size(); ++r) {
         const auto &[line, f] = recs[r];
@@ -1469,7 +1660,8 @@ SweepTable merge_sweep_tables(const std::vector<SweepTable> &tables,
 }
 
 bool read_report_totals(const std::string &path, const std::vector<std::string> &metrics,
-                        std::vector<std::string> *out, std::string *err) {
+                        std::vector<std::string> *out, std::string *err,
+                        const std::string &section) {
     out->clear();
     YAML::Node root;
     try {
@@ -1479,16 +1671,17 @@ bool read_report_totals(const std::string &path, const std::vector<std::string> 
         *err = path + ": cannot be read as JSON (" + e.msg + ")";
         return false;
     }
-    const YAML::Node total = root["total"];
+    const YAML::Node total = section.empty() ? root : root[section];
     if (!total || !total.IsMap()) {
-        *err = path + ": no 'total' object";
+        *err = path + (section.empty() ? ": not a JSON object" : ": no '" + section + "' object");
         return false;
     }
+    const std::string prefix = section.empty() ? "" : section + ".";
     for (const auto &m : metrics) {
         const YAML::Node v = total[m];
         double x = 0;
         if (!v || !v.IsScalar() || !parse_f64_text(v.Scalar(), &x)) {
-            *err = path + ": total." + m + " missing or not a number";
+            *err = path + ": " + prefix + m + " missing or not a number";
             return false;
         }
         out->push_back(v.Scalar());
@@ -1536,7 +1729,7 @@ SweepMeta parse_sweep_meta(const std::string &text, const std::string &file) {
         m.shard_count = sn;
         for (const auto &o : root["objectives"]) {
             SweepObjective obj;
-            if (!parse_objective(o.as<std::string>(), &obj))
+            if (!parse_objective(o.as<std::string>(), &obj, all_metric_names()))
                 throw ConfigError(file + ": objectives: unknown objective " +
                                   squote(o.as<std::string>()));
             m.objectives.push_back(obj);

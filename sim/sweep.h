@@ -15,6 +15,12 @@
 //   objectives: [time_ns, energy_pj, max:utilization]            metrics of report.json `total`
 // Varied keys: a hardware key path that the base hardware file (after base.set) holds, `workload`,
 // or a variable `$name` whose value replaces `${name}` in base.hw, base.workload and base.set.
+//
+// Memory sweeps: `memtest: [--pattern, random, --requests, 100000]` in base instead of workload
+// runs one `qasim memtest --json` per point (the memory driver, #3) instead of `qasim run`; keys
+// `memtest.OPTION` vary one of its options (memtest.outstanding: [1, 4, 16]), variables also
+// fill `${name}` in base.memtest, and the metrics are the top-level numbers of memtest's JSON
+// (memtest_metric_names; objectives default to max:bandwidth_gbps, mean_read_latency_ns).
 #include <cstddef>
 #include <functional>
 #include <map>
@@ -26,7 +32,7 @@
 namespace qasim::sim {
 
 /// What a varied key stands for.
-enum class SweepKeyKind { hw_path, workload, variable };
+enum class SweepKeyKind { hw_path, workload, variable, memtest_option };
 SweepKeyKind sweep_key_kind(const std::string &key);
 
 /// One objective of the Pareto front: a metric of report.json `total`, minimised unless `maximize`.
@@ -54,6 +60,7 @@ struct SweepSpec {
     std::string hw;                       ///< base.hw (may hold ${var})
     std::string workload;                 ///< base.workload (may hold ${var})
     std::vector<std::string> base_sets;   ///< base.set as KEY.PATH=VALUE (may hold ${var})
+    std::vector<std::string> memtest;     ///< base.memtest: memtest options (may hold ${var})
     std::vector<SweepAxis> axes;          ///< grid keys in file order, then the zip groups
     std::vector<std::string> keys;        ///< every varied key, in column order
     std::vector<std::string> key_labels;  ///< where each key is written, e.g. grid.units.sa0.rows
@@ -61,6 +68,8 @@ struct SweepSpec {
     std::vector<SweepObjective> objectives;
     /// Product of the axis lengths (points before constraints).
     size_t combinations() const;
+    /// A memory sweep: every point is a `qasim memtest` run.
+    bool is_memtest() const { return !memtest.empty(); }
 };
 
 /// Parses and checks a sweep file: unknown top keys, empty or non-list grid values, zip lists of
@@ -72,10 +81,11 @@ SweepSpec load_sweep_file(const std::string &path);
 /// Every combination of the axes' values (aligned with spec.keys), first axis slowest.
 std::vector<std::vector<std::string>> sweep_combinations(const SweepSpec &spec);
 
-/// The `qasim run` arguments of one point.
+/// The `qasim run` (or `qasim memtest`) arguments of one point.
 struct PointRun {
     std::string hw, workload;
-    std::vector<std::string> sets; ///< base.set, then the varied hardware keys (later wins)
+    std::vector<std::string> sets;    ///< base.set, then the varied hardware keys (later wins)
+    std::vector<std::string> memtest; ///< memory sweeps: base.memtest, then the varied options
 };
 /// Substitutes variables and appends the varied hardware keys. Relative file paths that do not
 /// exist from the working directory but do from the sweep file's folder are taken from there.
@@ -138,9 +148,13 @@ SweepPlan plan_sweep(const SweepSpec &spec);
 
 /// Metric names an objective may use (report.json `total`).
 const std::vector<std::string> &sweep_metric_names();
+/// Metric names of a memory sweep (top-level numbers of `qasim memtest --json`).
+const std::vector<std::string> &memtest_metric_names();
 /// results.csv metric columns: cycles, time_ns, energy_pj, area_mm2, utilization, dram_read_bytes,
-/// dram_write_bytes, then every objective metric not among them.
-std::vector<std::string> sweep_metric_columns(const std::vector<SweepObjective> &objectives);
+/// dram_write_bytes (memory sweeps: bandwidth_gbps, mean/p50/p99_read_latency_ns, row_hit_rate,
+/// activations_per_request, energy_pj), then every objective metric not among them.
+std::vector<std::string> sweep_metric_columns(const std::vector<SweepObjective> &objectives,
+                                              bool memtest = false);
 
 /// One row of results.csv.
 struct SweepRow {
@@ -180,9 +194,11 @@ SweepTable pareto_table(const SweepTable &t, const std::vector<SweepObjective> &
 SweepTable merge_sweep_tables(const std::vector<SweepTable> &tables,
                               const std::vector<std::string> &files);
 
-/// Reads `metrics` from report.json's `total`; false with `*err` set when it cannot.
+/// Reads `metrics` from the object `section` of a JSON report (report.json's `total`; "": the
+/// top level, memtest's JSON); false with `*err` set when it cannot.
 bool read_report_totals(const std::string &path, const std::vector<std::string> &metrics,
-                        std::vector<std::string> *out, std::string *err);
+                        std::vector<std::string> *out, std::string *err,
+                        const std::string &section = "total");
 
 /// DIR/sweep.meta.yaml: what --merge and --resume need to know about the sweep that wrote DIR.
 struct SweepMeta {

@@ -10,6 +10,10 @@ Cases (one ctest test each, see tests/integration/CMakeLists.txt):
   bad_files          bad sweep files exit 2 naming the file and key, before any point runs
   failing_point      a bad combination is recorded with its error and the sweep goes on
   plots_tiny         scripts/plot_sweep.py writes non-empty PNGs (Pareto + one per parameter)
+  memtest_points     a memory sweep (base.memtest: one `qasim memtest --json` per point, memtest.OPTION
+                     keys, a $variable and a hardware key): every metric in results.csv equals the JSON
+                     of the same memtest run made by hand; --resume has nothing left to do; the plots
+                     include the loaded-latency curve
   shipped_<name>     configs/sweeps/<name>.yaml runs with -j 2, every point ok, plots written;
                      prints the wall time and points per minute. Exit 77 (skipped) when the unit
                      type the sweep needs is not registered (`qasim describe TYPE` fails).
@@ -27,6 +31,9 @@ CASE = sys.argv[2]
 TINY = "tests/integration/sweep/tiny_27.yaml"
 HW = "tests/integration/sweep/tiny_hw.yaml"
 TRACE = "tests/integration/sweep/tiny_gemm.yaml"
+MEM_HW = "configs/hw/hbm2_reference.yaml"
+MEM_BASE = f"base: {{hw: {MEM_HW}, memtest: [--requests, '2000', --seed, '${{seed}}']}}\n"
+MEM_BASE_PLAIN = f"base: {{hw: {MEM_HW}, memtest: [--requests, '2000']}}\n"
 SKIP = 77
 TMP = tempfile.mkdtemp(prefix=f"qasim-sweep-{CASE}-")
 
@@ -154,6 +161,15 @@ def case_bad_files():
          ["constraints[0]", "column"]),
         ("missing_workload.yaml", f"base: {{hw: {HW}, workload: nowhere/t.yaml}}\n",
          ["base.workload", "nowhere/t.yaml", "not found"]),
+        ("memtest_bad_option.yaml", MEM_BASE_PLAIN + "grid: {memtest.outstandng: [1, 8]}\n",
+         ["grid.memtest.outstandng", "qasim memtest has no option --outstandng"]),
+        ("memtest_bad_value.yaml", MEM_BASE_PLAIN + "grid: {memtest.outstanding: [1, eight]}\n",
+         ["base.memtest with memtest.outstanding", "'eight'", "--outstanding"]),
+        ("memtest_and_workload.yaml",
+         f"base: {{hw: {MEM_HW}, workload: {TRACE}, memtest: [--requests, '100']}}\n",
+         ["base.memtest: give either workload", "not both"]),
+        ("memtest_output_file.yaml", f"base: {{hw: {MEM_HW}, memtest: [--latency-csv, l.csv]}}\n",
+         ["base.memtest[0]: '--latency-csv' is not allowed"]),
     ]
     for name, text, needles in cases:
         path = write(name, text)
@@ -191,12 +207,12 @@ def python_with_matplotlib():
     raise AssertionError("no python3 with matplotlib and yaml (scripts/setup.sh installs python3-matplotlib)")
 
 
-def check_plots(out, n_params, *extra):
+def check_plots(out, n_params, *extra, n_other=0):
     p = subprocess.run([python_with_matplotlib(), "scripts/plot_sweep.py", out, *extra], capture_output=True,
                        text=True)
     assert p.returncode == 0, p.stderr
     files = p.stdout.split()
-    assert len(files) == 1 + n_params, files
+    assert len(files) == 1 + n_params + n_other, files
     assert os.path.basename(files[0]).startswith("pareto_"), files
     for f in files:
         data = read(f)
@@ -212,16 +228,58 @@ def case_plots_tiny():
     assert files[0].endswith("pareto_area_mm2_vs_time_ns.png"), files
 
 
+def case_memtest_points():
+    import json
+    path = write("mem.yaml", MEM_BASE + "grid:\n  $seed: [3]\n  memtest.pattern: [random, mixed]\n"
+                                        "  memtest.outstanding: [1, 16]\n  memory.hbm0.read_queue_depth: [32]\n"
+                                        "objectives: [max:bandwidth_gbps, p99_read_latency_ns]\n")
+    out = os.path.join(TMP, "mem")
+    sweep(path, "-j", "2", "--out", out, "--quiet")
+    text = read(os.path.join(out, "results.csv")).decode().splitlines()
+    header = text[0].split(",")
+    assert header[:5] == ["point", "$seed", "memtest.pattern", "memtest.outstanding",
+                          "memory.hbm0.read_queue_depth"], header
+    metrics = header[5:-2]
+    assert metrics == ["bandwidth_gbps", "mean_read_latency_ns", "p50_read_latency_ns", "p99_read_latency_ns",
+                       "row_hit_rate", "activations_per_request", "energy_pj"], metrics
+    assert len(text) == 5, text
+    for line in text[1:]:
+        f = dict(zip(header, line.split(",")))
+        assert f["status"] == "ok", line
+        assert f["report"].endswith("/memtest.json"), line
+        p = subprocess.run([QASIM, "memtest", "--hw", MEM_HW, "--requests", "2000", "--seed", "3", "--pattern",
+                            f["memtest.pattern"], "--outstanding", f["memtest.outstanding"], "--set",
+                            "memory.hbm0.read_queue_depth=32", "--json"], capture_output=True, text=True)
+        assert p.returncode == 0, p.stderr
+        # Same numbers as written: compare the JSON texts of the by-hand run.
+        by_hand = {}
+        for ln in p.stdout.splitlines():
+            if '": ' in ln:
+                k, v = ln.split('": ', 1)
+                by_hand[k.strip().strip('"')] = v.strip().rstrip(",")
+        for m in metrics:
+            assert f[m] == by_hand[m], f"point {f['point']}: {m} {f[m]} vs {by_hand[m]} by hand"
+        saved = json.load(open(os.path.join(out, f["report"])))
+        assert saved == json.loads(p.stdout), f"point {f['point']}: memtest.json differs from the run by hand"
+    r = sweep(path, "-j", "2", "--out", out, "--resume")
+    assert "running 0" in r.stderr, r.stderr
+    assert read(os.path.join(out, "results.csv")).decode().splitlines() == text
+    files = check_plots(out, 4, n_other=1)
+    assert os.path.join(out, "plots", "latency_vs_bandwidth.png") in files, files
+    assert files[0].endswith("pareto_bandwidth_gbps_vs_p99_read_latency_ns.png"), files
+
+
 SHIPPED = {
-    # name: (unit types it needs, varied parameters, expected points)
+    # name: (unit types it needs, varied parameters, expected points[, other plots])
     "systolic_vit": (["systolic_array"], 4, 27),
     "llm_decode_bits": (["systolic_array", "bitserial_array", "lut_tensor_core"], 3, 24),
     "lut_dla": (["lut_tensor_core"], 4, 9),
+    "hbm2_loaded_latency": ([], 2, 30, 1),
 }
 
 
 def case_shipped(name):
-    types, n_params, n_points = SHIPPED[name]
+    types, n_params, n_points, *other = SHIPPED[name]
     for t in types:
         if subprocess.run([QASIM, "describe", t], capture_output=True).returncode != 0:
             print(f"skipped: unit type {t} is not registered in this build")
@@ -236,7 +294,7 @@ def case_shipped(name):
     assert not bad, "failed points:\n" + "\n".join(bad)
     print(f"{name}: {n_points} points in {wall:.1f} s wall with -j 2 = {n_points / wall * 60:.1f} points/min")
     print(p.stdout)
-    check_plots(out, n_params)
+    check_plots(out, n_params, n_other=other[0] if other else 0)
 
 
 def main():

@@ -84,7 +84,7 @@ TEST(SweepParse, BaseRequiredAndChecked) {
     EXPECT_HAS(parse_error("grid: {units.sa0.rows: [4]}\n"), "s.yaml: base: required");
     EXPECT_HAS(parse_error("base: {hw: a.yaml}\n"), "s.yaml: base.workload: required");
     EXPECT_HAS(parse_error("base: {hw: a.yaml, workload: zoo:vit-b16, hardware: b}\n"),
-               "s.yaml: base.hardware: unknown key; allowed keys: hw, workload, set");
+               "s.yaml: base.hardware: unknown key; allowed keys: hw, workload, memtest, set");
     EXPECT_HAS(parse_error("base: {hw: a.yaml, workload: zoo:vit-b16, set: [units.sa0.rows]}\n"),
                "s.yaml: base.set[0]: must be KEY.PATH=VALUE");
 }
@@ -635,6 +635,125 @@ TEST(SweepResults, ReadReportTotalsKeepsNumberText) {
     EXPECT_FALSE(read_report_totals(path, {"area_mm2"}, &v, &err));
     EXPECT_HAS(err, "total.area_mm2 missing");
     EXPECT_FALSE(read_report_totals(path + ".none", {"cycles"}, &v, &err));
+    std::remove(path.c_str());
+}
+
+// ---- memory sweeps (base.memtest: one `qasim memtest --json` per point) ----------------------
+
+const std::string kMemHw = kSrc + "/configs/hw/hbm2_reference.yaml";
+
+std::string mem_base(const std::string &memtest = "[--requests, \"1000\"]") {
+    return "base: {hw: " + kMemHw + ", memtest: " + memtest + "}\n";
+}
+
+TEST(SweepMemtest, OptionsVariablesAndDefaultObjectives) {
+    const SweepSpec s = parse_sweep_text(
+        mem_base("[--pattern, \"${pat}\", --requests, \"1000\"]") +
+            "grid: {$pat: [random, mixed], memtest.outstanding: [1, 8], "
+            "memory.hbm0.read_queue_depth: [32, 64]}\n",
+        "m.yaml");
+    ASSERT_TRUE(s.is_memtest());
+    EXPECT_EQ(s.memtest, std::vector<std::string>({"--pattern", "${pat}", "--requests", "1000"}));
+    EXPECT_EQ(sweep_key_kind("memtest.outstanding"), SweepKeyKind::memtest_option);
+    ASSERT_EQ(s.objectives.size(), 2u);
+    EXPECT_EQ(s.objectives[0].text(), "max:bandwidth_gbps");
+    EXPECT_EQ(s.objectives[1].text(), "mean_read_latency_ns");
+    // A point: base.memtest with the variable filled, then the varied option; hardware keys go to
+    // --set as in run sweeps.
+    const PointRun r = point_run(s, {"mixed", "8", "32"});
+    EXPECT_EQ(r.memtest, std::vector<std::string>(
+                             {"--pattern", "mixed", "--requests", "1000", "--outstanding", "8"}));
+    EXPECT_EQ(r.sets, std::vector<std::string>({"memory.hbm0.read_queue_depth=32"}));
+    const SweepPlan plan = plan_sweep(s);
+    EXPECT_EQ(plan.points.size(), 8u);
+    // Objectives name memtest's metrics; run metrics are refused there.
+    const SweepSpec o = parse_sweep_text(
+        mem_base() + "grid: {memtest.pattern: [random]}\nobjectives: [p99_read_latency_ns, "
+                     "max:row_hit_rate, energy_pj]\n",
+        "m.yaml");
+    EXPECT_EQ(sweep_metric_columns(o.objectives, true),
+              std::vector<std::string>({"bandwidth_gbps", "mean_read_latency_ns",
+                                        "p50_read_latency_ns", "p99_read_latency_ns",
+                                        "row_hit_rate", "activations_per_request", "energy_pj"}));
+    EXPECT_HAS(parse_error(mem_base() + "grid: {memtest.pattern: [random]}\n"
+                                        "objectives: [time_ns]\n"),
+               "objectives[0]: unknown objective 'time_ns'; allowed: bandwidth_gbps");
+}
+
+TEST(SweepMemtest, TracePathsAreFoundFromTheSweepFile) {
+    namespace fs = std::filesystem;
+    const fs::path dir = fs::path(::testing::TempDir()) / "sweep_memtest_trace";
+    fs::create_directories(dir);
+    {
+        std::ofstream(dir / "a.trace") << "0x0 R\n0x40 W\n";
+    }
+    const std::string file = (dir / "m.yaml").string();
+    const SweepSpec s =
+        parse_sweep_text(mem_base("[--trace, a.trace]") + "grid: {memtest.outstanding: [1]}\n", file);
+    EXPECT_EQ(point_run(s, {"1"}).memtest,
+              std::vector<std::string>({"--trace", (dir / "a.trace").string(), "--outstanding", "1"}));
+    EXPECT_EQ(plan_sweep(s).points.size(), 1u);
+    const SweepSpec v =
+        parse_sweep_text(mem_base("[--requests, \"10\"]") + "grid: {memtest.trace: [a.trace]}\n", file);
+    EXPECT_EQ(point_run(v, {"a.trace"}).memtest.back(), (dir / "a.trace").string());
+    EXPECT_HAS(plan_error(mem_base("[--trace, missing.trace]") + "grid: {memtest.outstanding: [1]}\n"),
+               "base.memtest with memtest.outstanding: trace file 'missing.trace' not found");
+    fs::remove_all(dir);
+}
+
+TEST(SweepMemtest, BadFilesNameTheKey) {
+    // Exactly one of workload and memtest.
+    EXPECT_HAS(parse_error("base: {hw: " + kMemHw + ", workload: " + kTrace +
+                           ", memtest: [--requests, \"1\"]}\n"),
+               "base.memtest: give either workload (qasim run points) or memtest");
+    EXPECT_HAS(parse_error("base: {hw: " + kMemHw + "}\n"), "base.workload: required");
+    EXPECT_HAS(parse_error(mem_base("[]")), "base.memtest: must be a non-empty list");
+    // Options the sweep sets itself, or whose files every point would overwrite.
+    EXPECT_HAS(parse_error(mem_base("[--json]")), "base.memtest[0]: '--json' is not allowed");
+    EXPECT_HAS(parse_error(mem_base("[--vcd=x.vcd]")), "base.memtest[0]: '--vcd=x.vcd' is not allowed");
+    EXPECT_HAS(parse_error(mem_base("[--hw, x.yaml]")), "base.memtest[0]: '--hw' is not allowed");
+    // memtest.OPTION keys.
+    EXPECT_HAS(parse_error(mem_base() + "grid: {memtest.bogus: [1]}\n"),
+               "grid.memtest.bogus: 'memtest.bogus': qasim memtest has no option --bogus");
+    EXPECT_HAS(parse_error(mem_base() + "grid: {memtest.per-channel: [1]}\n"),
+               "--per-channel takes no value; put it in base.memtest");
+    EXPECT_HAS(parse_error(mem_base() + "grid: {memtest.latency-csv: [a.csv]}\n"),
+               "--latency-csv cannot be varied");
+    EXPECT_HAS(parse_error(mem_base() + "grid: {memtest.requests: [1, 2]}\n"),
+               "--requests is also in base.memtest; give it once");
+    EXPECT_HAS(parse_error(mem_base() + "grid: {memtest.Outstanding: [1]}\n"),
+               "memtest.OPTION names a qasim memtest option without its dashes");
+    EXPECT_HAS(parse_error(base_block() + "grid: {memtest.outstanding: [1]}\n"),
+               "memtest.OPTION keys vary a memory sweep; give base.memtest");
+    EXPECT_HAS(parse_error(mem_base() + "grid: {workload: [zoo:vit-b16]}\n"),
+               "grid.workload: a memory sweep (base.memtest) has no workload");
+    EXPECT_HAS(parse_error(mem_base("[--pattern, \"${p}\"]") + "grid: {memtest.outstanding: [1]}\n"),
+               "base.memtest[1]: ${p} is not a varied variable");
+    // Values are checked against memtest's option types before any point runs.
+    EXPECT_HAS(plan_error(mem_base() + "grid: {memtest.outstanding: [1, many]}\n"),
+               "base.memtest with memtest.outstanding: qasim memtest --requests 1000 "
+               "--outstanding many: the argument ('many') for option '--outstanding' is invalid");
+    EXPECT_HAS(plan_error(mem_base("[--requests, \"10\", --bogus]") +
+                          "grid: {memtest.outstanding: [1]}\n"),
+               "unrecognised option '--bogus'");
+}
+
+TEST(SweepMemtest, ReadsTheTopLevelOfMemtestJson) {
+    const std::string path = ::testing::TempDir() + "/sweep_memtest_report.json";
+    {
+        std::ofstream out(path);
+        out << "{\n  \"memory\": \"hbm0\",\n  \"bandwidth_gbps\": 143.63334,\n"
+               "  \"mean_read_latency_ns\": 103.650948,\n  \"acts\": 1007830\n}\n";
+    }
+    std::vector<std::string> v;
+    std::string err;
+    ASSERT_TRUE(
+        read_report_totals(path, {"bandwidth_gbps", "mean_read_latency_ns", "acts"}, &v, &err, ""))
+        << err;
+    EXPECT_EQ(v, std::vector<std::string>({"143.63334", "103.650948", "1007830"}));
+    EXPECT_FALSE(read_report_totals(path, {"energy_pj"}, &v, &err, ""));
+    EXPECT_HAS(err, ": energy_pj missing or not a number");
+    EXPECT_FALSE(read_report_totals(path, {"bandwidth_gbps"}, &v, &err));  // no `total`
     std::remove(path.c_str());
 }
 
