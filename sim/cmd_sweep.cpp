@@ -222,7 +222,8 @@ struct Running {
     std::chrono::steady_clock::time_point start;
 };
 
-/// Starts `qasim run` for one point; returns its pid, or -1 with *err set.
+/// Starts one point's process (`args`; stdout to `stdout_path`, "": /dev/null); returns its pid,
+/// or -1 with *err set.
 pid_t spawn_point(const std::vector<std::string> &args, const std::string &stdout_path,
                   const std::string &stderr_path, std::string *err) {
     posix_spawn_file_actions_t fa;

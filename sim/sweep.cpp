@@ -1539,23 +1539,20 @@ SweepTable parse_sweep_csv(const std::string &text, const std::string &file) {
     if (n < 3 || h[0] != "point" || h[n - 2] != "status" || h[n - 1] != "report")
         throw ConfigError(file +
                           ":1: not a sweep results file (header must be point,...,status,report)");
-    // The metric columns start at the first fixed one (sweep_metric_columns): `cycles` for run
-    // sweeps, `bandwidth_gbps` for memory sweeps (varied keys are key paths, never these names).
+    // The metric columns start at the first metric name (varied keys are key paths, `$names`,
+    // `memtest.*` or `workload`, never a metric name).
+    const std::vector<std::string> names = all_metric_names();
     size_t first_metric = 0;
-    for (size_t i = 1; i + 2 < n; ++i) {
-        if (h[i] == "cycles" || h[i] == "bandwidth_gbps") {
+    for (size_t i = 1; i + 2 < n && first_metric == 0; ++i)
+        if (contains(names, h[i]))
             first_metric = i;
-            break;
-        }
-    }
     if (first_metric == 0)
-        throw ConfigError(file +
-                          ":1: no 'cycles' or 'bandwidth_gbps' column: not a sweep results file");
+        throw ConfigError(file + ":1: no metric column: not a sweep results file");
     SweepTable t;
     t.keys.assign(h.begin() + 1, h.begin() + static_cast<long>(first_metric));
     t.metrics.assign(h.begin() + static_cast<long>(first_metric), h.end() - 2);
     for (const auto &m : t.metrics)
-        if (!contains(all_metric_names(), m))
+        if (!contains(names, m))
             throw ConfigError(file + ":1: unknown metric column " + squote(m));
     for (size_t r = 1; r < recs.size(); ++r) {
         const auto &[line, f] = recs[r];

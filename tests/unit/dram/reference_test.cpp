@@ -24,6 +24,13 @@ SystemConfig reference_config() {
     return c;
 }
 
+/// `pc` on a fresh memory of reference_config().
+MemtestResult run_on_reference(const PatternConfig& pc, const MemtestOptions& opt = {}) {
+    DramSystem dram(reference_config());
+    PatternSource src(pc);
+    return run_memtest(dram, src, opt);
+}
+
 struct Case {
     const char* name;
     Pattern pattern;
@@ -48,17 +55,15 @@ class ReferencePattern : public ::testing::TestWithParam<Case> {};
 
 TEST_P(ReferencePattern, WithinTenPercentOfRamulator) {
     const Case& k = GetParam();
-    DramSystem dram(reference_config());
     PatternConfig pc;
     pc.pattern = k.pattern;
     pc.requests = k.requests;
     pc.read_ratio = k.read_ratio;
     pc.span_bytes = 2ull << 30;  // [0, 2 GiB) as in the README
     pc.stride_bytes = 4096;
-    PatternSource src(pc);
     MemtestOptions opt;
     opt.outstanding = k.outstanding;
-    const MemtestResult r = run_memtest(dram, src, opt);
+    const MemtestResult r = run_on_reference(pc, opt);
     auto err = [](double q, double ref) { return std::fabs(q - ref) / ref; };
     if (k.ref_gbps > 0) {
         EXPECT_LT(err(r.bandwidth_gbps, k.ref_gbps), 0.10)
@@ -102,14 +107,12 @@ TEST(Memtest, LittlesLawHoldsWithKInFlight) {
     // 20,000 requests: within 0.5 %). An independent check of the driver's bandwidth and latency
     // accounting.
     for (const uint64_t k : {1u, 2u, 8u, 32u, 64u}) {
-        DramSystem dram(reference_config());
         PatternConfig pc;
         pc.pattern = Pattern::random;
         pc.requests = 20000;
-        PatternSource src(pc);
         MemtestOptions opt;
         opt.outstanding = k;
-        const MemtestResult r = run_memtest(dram, src, opt);
+        const MemtestResult r = run_on_reference(pc, opt);
         const double x = static_cast<double>(r.requests) / static_cast<double>(r.elapsed_cycles);
         const double in_flight = x * (r.mean_read_latency_cycles + 1.0);
         if (k == 1)
@@ -237,29 +240,25 @@ TEST(Memtest, OfferRateSpacesRequestsOverFrontEndTicks) {
 TEST(Memtest, OfferRateOnePerCycleCapsAStream) {
     // One 32 B request per memory cycle (a Ramulator trace front end at a 1:1 clock ratio) caps
     // a stream at 32 B/ns on any memory faster than that.
-    DramSystem dram(reference_config());
     PatternConfig pc;
     pc.pattern = Pattern::stream;
     pc.requests = 20000;
     pc.request_bytes = 32;
-    PatternSource src(pc);
     MemtestOptions opt;
     opt.request_bytes = 32;
     opt.offer_num = 1;
-    const MemtestResult r = run_memtest(dram, src, opt);
+    const MemtestResult r = run_on_reference(pc, opt);
     EXPECT_GE(r.elapsed_cycles, 20000);
     EXPECT_LT(r.elapsed_cycles, 20000 + 200);
     EXPECT_NEAR(r.bandwidth_gbps, 32.0, 0.4);
 }
 
 TEST(Memtest, EnergyIsCountsTimesCosts) {
-    DramSystem dram(reference_config());
     PatternConfig pc;
     pc.pattern = Pattern::mixed;
     pc.read_ratio = 0.5;
     pc.requests = 2000;
-    PatternSource src(pc);
-    const MemtestResult r = run_memtest(dram, src, {});
+    const MemtestResult r = run_on_reference(pc);
     const Energy& e = preset("hbm2").energy;
     const Counters& c = r.counters;
     const double expect = double(c.acts) * e.act_pj +
@@ -277,15 +276,13 @@ TEST(Memtest, PerChannelCountsAddUpAndIdleChannelsRefresh) {
     // burst and ACT is channel 0's, and the seven idle channels still refresh, each pseudo-channel
     // once per tREFI up to the end of the run, as the reference's channels all tick to the end.
     for (const Pattern p : {Pattern::stride, Pattern::random}) {
-        DramSystem dram(reference_config());
         PatternConfig pc;
         pc.pattern = p;
         pc.requests = 20000;
         pc.stride_bytes = 4096;
-        PatternSource src(pc);
         MemtestOptions opt;
         opt.per_channel = true;
-        const MemtestResult r = run_memtest(dram, src, opt);
+        const MemtestResult r = run_on_reference(pc, opt);
         ASSERT_EQ(r.channels.size(), 8u);
         Counters sum;
         for (const Counters& k : r.channels) add_to(sum, k);
@@ -309,9 +306,7 @@ TEST(Memtest, PerChannelCountsAddUpAndIdleChannelsRefresh) {
             }
         }
         // Without per_channel the totals are the same.
-        DramSystem dram2(reference_config());
-        PatternSource src2(pc);
-        const MemtestResult r2 = run_memtest(dram2, src2, {});
+        const MemtestResult r2 = run_on_reference(pc);
         EXPECT_TRUE(r2.channels.empty());
         EXPECT_EQ(r2.counters.refreshes, c.refreshes);
         EXPECT_EQ(r2.counters.acts, c.acts);
